@@ -1,0 +1,105 @@
+#include "data/event_store.h"
+
+#include "core/str_cat.h"
+
+namespace sessionrec {
+
+Session EventStore::ToSession(size_t s) const {
+  SessionView v = session(s);
+  Session out;
+  out.id = v.id;
+  out.events.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    out.events.push_back({item_ids_[v.items[i]], static_cast<Timestamp>(v.ts[i]), v.type(i)});
+  }
+  return out;
+}
+
+void EventStore::PointAtOwned() {
+  session_ids_ = owned_->session_ids;
+  offsets_ = owned_->offsets;
+  items_ = owned_->items;
+  ts_ = owned_->ts;
+  types_ = owned_->types;
+  item_ids_ = owned_->item_ids;
+}
+
+Status EventStore::Save(const std::string& path, const std::string& meta) const {
+  ArtifactWriter w(kEventStoreKind, kEventStoreVersion);
+  w.Add("session_ids", session_ids_);
+  w.Add("offsets", offsets_);
+  w.Add("items", items_);
+  w.Add("ts", ts_);
+  w.Add("types", types_);
+  w.Add("item_ids", item_ids_);
+  w.AddText("meta", meta);
+  return w.Write(path);
+}
+
+StatusOr<EventStore> EventStore::Open(const std::string& path) {
+  SR_ASSIGN_OR_RETURN(Artifact a, Artifact::Open(path, kEventStoreKind, kEventStoreVersion));
+  EventStore st;
+  st.mapped_ = std::make_shared<Artifact>(std::move(a));
+  const Artifact& m = *st.mapped_;
+  SR_ASSIGN_OR_RETURN(st.session_ids_, m.Get<SessionId>("session_ids"));
+  SR_ASSIGN_OR_RETURN(st.offsets_, m.Get<uint64_t>("offsets"));
+  SR_ASSIGN_OR_RETURN(st.items_, m.Get<ItemIndex>("items"));
+  SR_ASSIGN_OR_RETURN(st.ts_, m.Get<uint32_t>("ts"));
+  SR_ASSIGN_OR_RETURN(st.types_, m.Get<uint8_t>("types"));
+  SR_ASSIGN_OR_RETURN(st.item_ids_, m.Get<ItemId>("item_ids"));
+  // Structural validation: every later stage indexes with these values unchecked.
+  const size_t n = st.items_.size();
+  auto bad = [&](std::string_view what) {
+    return absl::DataLossError(StrCat(path, ": inconsistent event store: ", what));
+  };
+  if (st.offsets_.size() != st.session_ids_.size() + 1) return bad("offsets size");
+  if (st.ts_.size() != n || st.types_.size() != n) return bad("column lengths differ");
+  if (st.offsets_.front() != 0 || st.offsets_.back() != n) return bad("offsets range");
+  for (size_t s = 0; s + 1 < st.offsets_.size(); ++s) {
+    if (st.offsets_[s] > st.offsets_[s + 1]) return bad("offsets not monotone");
+  }
+  const size_t num_items = st.item_ids_.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (st.items_[i] >= num_items) return bad("item index out of range");
+    if (st.types_[i] >= kNumEventTypes) return bad("unknown event type");
+  }
+  return st;
+}
+
+EventStoreBuilder::EventStoreBuilder() : owned_(std::make_shared<EventStore::Owned>()) {}
+
+Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events) {
+  for (const Event& e : events) {
+    if (e.ts < 0 || e.ts > static_cast<Timestamp>(UINT32_MAX)) {
+      return absl::InvalidArgumentError(
+          StrCat("session ", id, ": timestamp ", e.ts, " is outside 1970..2106"));
+    }
+  }
+  EventStore::Owned& o = *owned_;
+  o.session_ids.push_back(id);
+  for (const Event& e : events) {
+    auto [it, inserted] = index_.try_emplace(e.aid, static_cast<ItemIndex>(o.item_ids.size()));
+    if (inserted) o.item_ids.push_back(e.aid);
+    o.items.push_back(it->second);
+    o.ts.push_back(static_cast<uint32_t>(e.ts));
+    o.types.push_back(static_cast<uint8_t>(e.type));
+  }
+  o.offsets.push_back(o.items.size());
+  return absl::OkStatus();
+}
+
+EventStore EventStoreBuilder::Finish() {
+  EventStore st;
+  st.owned_ = std::move(owned_);
+  st.PointAtOwned();
+  owned_ = std::make_shared<EventStore::Owned>();
+  index_.clear();
+  return st;
+}
+
+ItemDictionary::ItemDictionary(std::span<const ItemId> item_ids) {
+  map_.reserve(item_ids.size());
+  for (size_t i = 0; i < item_ids.size(); ++i) map_.emplace(item_ids[i], static_cast<ItemIndex>(i));
+}
+
+}  // namespace sessionrec

@@ -1,0 +1,63 @@
+// A loaded model directory: everything the Recommender and the server read, loaded once,
+// memory-mapped where large, immutable afterwards (share as shared_ptr<const ModelBundle>).
+//
+// Model directory layout (docs/model-dir.md):
+//   manifest.json            format version, training parameters, statistics, artifact list
+//   items.bin                ITEMS: dense index -> aid, counts per type (popularity)
+//   covisit_clicks.bin       COVISIT: CSR top-20 "clicks" matrix
+//   covisit_carts_orders.bin COVISIT: CSR top-15 "carts-orders" matrix
+//   covisit_buy2buy.bin      COVISIT: CSR top-15 "buy2buy" matrix
+//   embeddings.bin           EMBED (optional): 128-d item vectors, L2-normalised
+//   session_embeddings.bin   SESSEMB (optional): training sessions' embeddings
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace sessionrec {
+
+// Figures reported by /stats and /health; all real values of the loaded artifacts.
+struct BundleStats {
+  size_t total_items = 0;           // items in the catalogue (items.bin)
+  size_t total_sessions = 0;        // training sessions
+  size_t embedding_dimension = 0;   // 0 when no embeddings are loaded
+  size_t feature_dimension = 0;     // ranker feature columns (0 without rankers)
+  std::vector<std::string> models;  // action types with a model: "clicks", "carts", "orders"
+  bool embeddings_loaded = false;
+};
+
+class ModelBundle {
+ public:
+  struct Impl;  // defined in model_bundle.cc: the loaded artifacts
+  explicit ModelBundle(std::unique_ptr<Impl> impl);
+  ~ModelBundle();
+
+  const BundleStats& stats() const;
+  const std::string& dir() const;
+
+  // The item's vector (stats().embedding_dimension floats, L2-normalised), or nullopt when
+  // the aid is unknown or has no vector (never seen in training, or no embeddings loaded).
+  std::optional<std::span<const float>> ItemEmbedding(ItemId aid) const;
+  // The session embedding of `events` (definition in docs/embeddings.md), or nullopt when
+  // none of its items has a vector.
+  std::optional<std::vector<float>> SessionEmbedding(std::span<const Event> events) const;
+  // The stored embedding of a training session, or nullopt.
+  std::optional<std::span<const float>> TrainingSessionEmbedding(SessionId id) const;
+
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Loads and validates every artifact of `dir`; a missing, partial or corrupt directory is an
+// error naming the file.
+StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& dir);
+
+}  // namespace sessionrec
