@@ -3,6 +3,7 @@
 # Usage: scripts/test.sh   (from anywhere; the build goes to build-test/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSESSIONREC_SANITIZE=ON \
   -DSESSIONREC_BUILD_TESTS=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
