@@ -1,0 +1,53 @@
+#include "embed/embed_quality.h"
+
+#include <random>
+#include <vector>
+
+namespace sessionrec {
+
+NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const EventStore& test,
+                                              uint64_t seed) {
+  NextItemSimilarity r;
+  const ItemDictionary dict(table.item_ids());
+  std::vector<ItemIndex> with_vector;
+  for (ItemIndex i = 0; i < table.num_items(); ++i) {
+    if (table.HasVector(i)) with_vector.push_back(i);
+  }
+  // Test item index -> table index (kNoItem when unknown or without a vector).
+  std::vector<ItemIndex> to_table(test.num_items(), kNoItem);
+  for (ItemIndex i = 0; i < test.num_items(); ++i) {
+    auto t = dict.Find(test.item_id(i));
+    if (t && table.HasVector(*t)) to_table[i] = *t;
+  }
+  std::mt19937_64 rng(seed);
+  for (size_t s = 0; s < test.num_sessions(); ++s) {
+    const SessionView v = test.session(s);
+    if (v.size() < 2) continue;
+    ++r.sessions;
+    const size_t k = std::uniform_int_distribution<size_t>(1, v.size() - 1)(rng);
+    const ItemIndex last_raw = v.items[k - 1];
+    size_t j = k;
+    while (j < v.size() && (v.type(j) != EventType::kClick || v.items[j] == last_raw)) ++j;
+    if (j == v.size()) continue;
+    const ItemIndex last = to_table[last_raw], next = to_table[v.items[j]];
+    if (last == kNoItem || next == kNoItem || with_vector.size() < 3) continue;
+    ItemIndex rnd;
+    do {
+      rnd = with_vector[std::uniform_int_distribution<size_t>(0, with_vector.size() - 1)(rng)];
+    } while (rnd == last || rnd == next);
+    const float c_next = Dot(table.Row(last), table.Row(next));
+    const float c_rnd = Dot(table.Row(last), table.Row(rnd));
+    ++r.evaluated;
+    r.wins += c_next > c_rnd ? 1 : 0;
+    r.mean_cos_next += c_next;
+    r.mean_cos_random += c_rnd;
+  }
+  if (r.evaluated > 0) {
+    r.win_rate = double(r.wins) / r.evaluated;
+    r.mean_cos_next /= r.evaluated;
+    r.mean_cos_random /= r.evaluated;
+  }
+  return r;
+}
+
+}  // namespace sessionrec
