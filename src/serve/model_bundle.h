@@ -19,6 +19,10 @@
 
 #include "core/status.h"
 #include "core/types.h"
+#include "covisit/covisit_matrix.h"
+#include "serve/item_table.h"
+#include "serve/manifest.h"
+#include "serve/popularity.h"
 
 namespace sessionrec {
 
@@ -51,6 +55,16 @@ class ModelBundle {
   std::optional<std::span<const float>> TrainingSessionEmbedding(SessionId id) const;
 
   const Impl& impl() const { return *impl_; }
+
+  // The read side the Recommender uses; all immutable, safe from many threads.
+  const ModelManifest& manifest() const;
+  const ItemTable& items() const;
+  // Dense index of `aid`, or nullopt when the model has never seen it.
+  std::optional<ItemIndex> FindItem(ItemId aid) const;
+  const CovisitMatrix& covisit_clicks() const;
+  const CovisitMatrix& covisit_carts_orders() const;
+  const CovisitMatrix& covisit_buy2buy() const;
+  const Popularity& popularity() const;
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,133 @@
+#include "serve/model_bundle.h"
+
+#include <filesystem>
+
+#include "core/str_cat.h"
+#include "data/event_store.h"
+#include "io/artifact.h"
+
+namespace sessionrec {
+
+struct ModelBundle::Impl {
+  std::string dir;
+  ModelManifest manifest;
+  ItemTable items;
+  ItemDictionary dictionary;
+  CovisitMatrix clicks;
+  CovisitMatrix carts_orders;
+  CovisitMatrix buy2buy;
+  Popularity popularity;
+  BundleStats stats;
+};
+
+ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ModelBundle::~ModelBundle() = default;
+
+const BundleStats& ModelBundle::stats() const { return impl_->stats; }
+const std::string& ModelBundle::dir() const { return impl_->dir; }
+const ModelManifest& ModelBundle::manifest() const { return impl_->manifest; }
+const ItemTable& ModelBundle::items() const { return impl_->items; }
+std::optional<ItemIndex> ModelBundle::FindItem(ItemId aid) const {
+  return impl_->dictionary.Find(aid);
+}
+const CovisitMatrix& ModelBundle::covisit_clicks() const { return impl_->clicks; }
+const CovisitMatrix& ModelBundle::covisit_carts_orders() const { return impl_->carts_orders; }
+const CovisitMatrix& ModelBundle::covisit_buy2buy() const { return impl_->buy2buy; }
+const Popularity& ModelBundle::popularity() const { return impl_->popularity; }
+
+std::optional<std::span<const float>> ModelBundle::ItemEmbedding(ItemId) const {
+  return std::nullopt;
+}
+std::optional<std::vector<float>> ModelBundle::SessionEmbedding(std::span<const Event>) const {
+  return std::nullopt;
+}
+std::optional<std::span<const float>> ModelBundle::TrainingSessionEmbedding(SessionId) const {
+  return std::nullopt;
+}
+
+namespace {
+
+// The artifacts every model has: manifest name, expected kind, newest version read here.
+struct Required {
+  const char* name;
+  const char* kind;
+  uint32_t max_version;
+};
+constexpr Required kRequired[] = {
+    {"items", kItemTableKind, kItemTableVersion},
+    {"covisit_clicks", kCovisitKind, kCovisitVersion},
+    {"covisit_carts_orders", kCovisitKind, kCovisitVersion},
+    {"covisit_buy2buy", kCovisitKind, kCovisitVersion},
+};
+
+// Checks that the file listed in the manifest exists, has the listed kind, and is the very
+// file the manifest describes (size and CRC), then validates the container.
+Status CheckListed(const std::string& dir, const ManifestArtifact& a, uint32_t max_version) {
+  const std::string path = dir + "/" + a.file;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(
+        StrCat(path, ": missing (listed in manifest.json as \"", a.name, "\")"));
+  }
+  SR_ASSIGN_OR_RETURN(Artifact art, Artifact::Open(path, a.kind, max_version));
+  if (art.file_bytes() != a.bytes || art.crc32() != a.crc32) {
+    return absl::DataLossError(StrCat(path, ": does not match manifest.json (", art.file_bytes(),
+                                      " bytes, CRC ", art.crc32(), "; manifest says ", a.bytes,
+                                      " bytes, CRC ", a.crc32, ")"));
+  }
+  return absl::OkStatus();
+}
+
+Status CheckRows(const std::string& dir, const ManifestArtifact& a, const CovisitMatrix& m,
+                 size_t items) {
+  if (m.num_rows() != items) {
+    return absl::DataLossError(StrCat(dir, "/", a.file, ": ", m.num_rows(),
+                                      " rows, but the item table has ", items, " items"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& dir) {
+  auto impl = std::make_unique<ModelBundle::Impl>();
+  impl->dir = dir;
+  SR_ASSIGN_OR_RETURN(impl->manifest, ReadManifest(dir));
+  const ModelManifest& m = impl->manifest;
+  const std::string manifest_path = dir + "/" + kManifestFile;
+  for (const Required& r : kRequired) {
+    const ManifestArtifact* a = m.Find(r.name);
+    if (a == nullptr) {
+      return absl::DataLossError(
+          StrCat(manifest_path, ": no artifact \"", r.name, "\" listed (incomplete model)"));
+    }
+    if (a->kind != r.kind) {
+      return absl::DataLossError(StrCat(manifest_path, ": artifact \"", r.name, "\" has kind \"",
+                                        a->kind, "\", want \"", r.kind, "\""));
+    }
+    SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.max_version));
+  }
+  auto path_of = [&](const char* name) { return dir + "/" + m.Find(name)->file; };
+  SR_ASSIGN_OR_RETURN(impl->items, ItemTable::Open(path_of("items")));
+  SR_ASSIGN_OR_RETURN(impl->clicks, CovisitMatrix::Open(path_of("covisit_clicks")));
+  SR_ASSIGN_OR_RETURN(impl->carts_orders, CovisitMatrix::Open(path_of("covisit_carts_orders")));
+  SR_ASSIGN_OR_RETURN(impl->buy2buy, CovisitMatrix::Open(path_of("covisit_buy2buy")));
+  const size_t n = impl->items.num_items();
+  if (m.items != n) {
+    return absl::DataLossError(StrCat(manifest_path, ": statistics.items is ", m.items, " but ",
+                                      path_of("items"), " has ", n, " items"));
+  }
+  SR_RETURN_IF_ERROR(CheckRows(dir, *m.Find("covisit_clicks"), impl->clicks, n));
+  SR_RETURN_IF_ERROR(CheckRows(dir, *m.Find("covisit_carts_orders"), impl->carts_orders, n));
+  SR_RETURN_IF_ERROR(CheckRows(dir, *m.Find("covisit_buy2buy"), impl->buy2buy, n));
+
+  impl->dictionary = ItemDictionary(impl->items.item_ids());
+  impl->popularity = Popularity(impl->items);
+  BundleStats& s = impl->stats;
+  s.total_items = n;
+  s.total_sessions = m.sessions;
+  s.models = {"clicks", "carts", "orders"};  // the rerank rules answer every type
+  return std::shared_ptr<const ModelBundle>(new ModelBundle(std::move(impl)));
+}
+
+}  // namespace sessionrec
