@@ -1,0 +1,107 @@
+// Import speed of OTTO JSONL on one core. The input is a synthetic file of 200k sessions
+// (~3M events, OTTO-like: ms timestamps, 7-digit aids, ~90% clicks) written once into a
+// temporary file. Throughput is reported as bytes/s of JSONL consumed.
+//
+//   build-release/bench/import_bench --benchmark_filter=Jsonl
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "data/otto_jsonl.h"
+
+namespace sessionrec {
+namespace {
+
+constexpr int kSessions = 200'000;
+
+// Writes the synthetic file once per process and returns its path and size.
+const std::string& SyntheticJsonl() {
+  static const std::string path = [] {
+    std::string p = (std::filesystem::temp_directory_path() /
+                     ("sessionrec_import_bench_" + std::to_string(::getpid()) + ".jsonl"))
+                        .string();
+    std::mt19937_64 rng(42);
+    std::geometric_distribution<int> length(1.0 / 15.0);
+    std::uniform_int_distribution<uint64_t> aid(0, 1'855'602);
+    std::uniform_int_distribution<int> gap_ms(1'000, 600'000);
+    std::uniform_real_distribution<double> u(0, 1);
+    auto w = OttoJsonlWriter::Open(p, {.ts_in_milliseconds = true});
+    if (!w.ok()) std::abort();
+    Session s;
+    for (int i = 0; i < kSessions; ++i) {
+      s.id = i;
+      s.events.clear();
+      int64_t ts_ms = 1659304800000LL + static_cast<int64_t>(u(rng) * 2.4e9);
+      const int n = 1 + length(rng);
+      for (int k = 0; k < n; ++k) {
+        ts_ms += gap_ms(rng);
+        const double r = u(rng);
+        const EventType t =
+            r < 0.9 ? EventType::kClick : (r < 0.976 ? EventType::kCart : EventType::kOrder);
+        s.events.push_back({aid(rng), ts_ms / 1000, t});
+      }
+      if (!w->Add(s).ok()) std::abort();
+    }
+    if (!w->Finish().ok()) std::abort();
+    std::atexit([] { std::filesystem::remove(SyntheticJsonl()); });
+    return p;
+  }();
+  return path;
+}
+
+// Parsing only: sessions go to a visitor that counts events.
+void BM_ReadJsonl(benchmark::State& state) {
+  const std::string& path = SyntheticJsonl();
+  const auto bytes = static_cast<int64_t>(std::filesystem::file_size(path));
+  uint64_t events = 0;
+  for (auto _ : state) {
+    ImportReport report;
+    Status st = ReadOttoJsonl(
+        path, {},
+        [&](Session& s) {
+          events += s.events.size();
+          return absl::OkStatus();
+        },
+        &report);
+    if (!st.ok()) state.SkipWithError(std::string(st.message()).c_str());
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.counters["events"] = static_cast<double>(events / state.iterations());
+}
+BENCHMARK(BM_ReadJsonl)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// Parsing plus building the in-memory EventStore (what `import` does).
+void BM_ImportJsonlToStore(benchmark::State& state) {
+  const std::string& path = SyntheticJsonl();
+  const auto bytes = static_cast<int64_t>(std::filesystem::file_size(path));
+  for (auto _ : state) {
+    auto store = ReadOttoJsonlStore(path, {});
+    if (!store.ok()) state.SkipWithError(std::string(store.status().message()).c_str());
+    benchmark::DoNotOptimize(store);
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+}
+BENCHMARK(BM_ImportJsonlToStore)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// Writing the store back as JSONL (ts in seconds).
+void BM_WriteJsonl(benchmark::State& state) {
+  auto store = ReadOttoJsonlStore(SyntheticJsonl(), {});
+  if (!store.ok()) std::abort();
+  const std::string out = SyntheticJsonl() + ".out.jsonl";
+  for (auto _ : state) {
+    if (!WriteOttoJsonl(*store, out).ok()) state.SkipWithError("write failed");
+  }
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(std::filesystem::file_size(out)));
+  std::filesystem::remove(out);
+}
+BENCHMARK(BM_WriteJsonl)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+}  // namespace sessionrec
+
+BENCHMARK_MAIN();
