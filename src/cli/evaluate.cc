@@ -1,11 +1,123 @@
-// PLACEHOLDER: replaced by the evaluate implementation.
+// sessionrec evaluate: two modes of one command.
+//   score files:  --labels L --predictions P.csv [--sessions S] [--json]
+//                 the official metric (eval/metrics.h) on files, as evaluate.py scores them;
+//                 with --sessions also the "new items" protocol (labels not in the session).
+//   pipeline:     --data X --days D --seeds N
+//                 split -> train -> recommend -> score over N seeds (RunPipeline below).
+#include <iostream>
+#include <memory>
+#include <optional>
+
 #include "cli/commands.h"
+#include "core/str_cat.h"
+#include "data/labels.h"
+#include "data/otto_jsonl.h"
+#include "eval/metrics.h"
+#include "eval/predictions.h"
 
 namespace sessionrec::cli {
+namespace {
+
+struct EvaluateArgs {
+  // Score-files mode.
+  std::string labels;
+  std::string predictions;
+  std::string sessions;
+  bool json = false;
+  size_t k = 20;
+  // Pipeline mode.
+  std::string data;
+  double days = 2.0;
+  int seeds = 5;
+};
+
+// ---- score-files mode -------------------------------------------------------------------
+
+Status RunScoreFiles(const EvaluateArgs& args) {
+  SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> labels, ReadLabelsJsonl(args.labels));
+  SR_ASSIGN_OR_RETURN(PredictionMap predictions, ReadPredictionsCsv(args.predictions));
+  MetricParams params;
+  params.k = args.k;
+  const RecallScores official = ScoreRecall(labels, predictions, params);
+
+  std::optional<RecallScores> fresh;
+  if (!args.sessions.empty()) {
+    std::vector<Session> sessions;
+    SR_RETURN_IF_ERROR(ReadOttoJsonl(args.sessions, {.strict = true}, [&](Session& s) {
+      sessions.push_back(std::move(s));
+      return absl::OkStatus();
+    }));
+    auto unseen = RemoveSeenAids(labels, sessions);
+    if (!unseen.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat(args.labels, " vs ", args.sessions, ": ", std::string(unseen.status().message())));
+    }
+    fresh = ScoreRecall(*unseen, predictions, params);
+  }
+
+  if (args.json) {
+    std::string s = ScoresJson(official, args.k);
+    if (fresh) {
+      s.pop_back();  // the closing brace: nest the new-items scores inside
+      s += ", \"new_items\": " + ScoresJson(*fresh, args.k) + "}";
+    }
+    std::cout << s << "\n";
+  } else {
+    std::cout << "labels " << args.labels << ", predictions " << args.predictions << ", Recall@"
+              << args.k << "\n\nofficial (all labels):\n"
+              << FormatScores(official);
+    if (fresh) {
+      std::cout << "\nnew items (labels not among the session's own aids):\n"
+                << FormatScores(*fresh);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- pipeline mode ----------------------------------------------------------------------
+// PIPELINE MODE GOES HERE (split -> train -> recommend -> score over several seeds). It
+// gets the data with LoadEventStore, splits with SplitOtto (data/split.h), and scores in
+// memory with ScoreRecall / RemoveSeenAids (eval/metrics.h).
+
+Status RunPipeline(const EvaluateArgs& args) {
+  return absl::UnimplementedError("--data mode not built yet");
+}
+
+// ---- dispatch ---------------------------------------------------------------------------
+
+Status RunEvaluate(const EvaluateArgs& args) {
+  const bool files = !args.labels.empty() || !args.predictions.empty();
+  if (files && !args.data.empty()) {
+    return absl::InvalidArgumentError("use either --labels/--predictions or --data, not both");
+  }
+  if (!args.data.empty()) return RunPipeline(args);
+  if (args.labels.empty() || args.predictions.empty()) {
+    return absl::InvalidArgumentError(
+        "give --labels L --predictions P.csv (score files) or --data X (pipeline)");
+  }
+  if (args.k == 0) return absl::InvalidArgumentError("--k must be at least 1");
+  return RunScoreFiles(args);
+}
+
+}  // namespace
 
 void RegisterEvaluate(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("evaluate", "(evaluate: not built yet)");
-  sub->callback([] { ExitOnError("evaluate", absl::UnimplementedError("not built yet")); });
+  auto args = std::make_shared<EvaluateArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "evaluate", "Score predictions with the official OTTO metric (Recall@20 per type)");
+  // Score-files mode.
+  sub->add_option("--labels", args->labels, "test_labels.jsonl (score-files mode)");
+  sub->add_option("--predictions", args->predictions,
+                  "Kaggle CSV session_type,labels (score-files mode)");
+  sub->add_option("--sessions", args->sessions,
+                  "test_sessions.jsonl: also score the labels not in the session (new items)");
+  sub->add_flag("--json", args->json, "print one JSON object");
+  sub->add_option("--k", args->k, "recall cut-off")->capture_default_str();
+  // Pipeline mode.
+  sub->add_option("--data", args->data, "sessions (JSONL or event store): pipeline mode");
+  sub->add_option("--days", args->days, "pipeline: test period in days")->capture_default_str();
+  sub->add_option("--seeds", args->seeds, "pipeline: truncation seeds")->capture_default_str();
+  sub->callback([args] { ExitOnError("evaluate", RunEvaluate(*args)); });
 }
 
 }  // namespace sessionrec::cli
