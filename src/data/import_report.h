@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct ImportReport {
   uint64_t skipped_lines = 0;         // malformed lines skipped (non-strict mode)
   size_t max_examples = 20;           // how many skipped lines to keep in `examples`
   std::vector<SkippedLine> examples;  // the first `max_examples` skipped lines
+  // Well-formed rows dropped on purpose, by reason (e.g. "type \"fav\" not mapped").
+  std::map<std::string, uint64_t> dropped;
+  bool dense_session_ids = false;  // session keys were not integers: ids are 0, 1, ...
 
   // Counts a skipped line and keeps it as an example while there is room.
   void Skip(const std::string& file, uint64_t line, std::string reason) {
