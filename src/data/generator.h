@@ -54,7 +54,7 @@ struct GeneratorParams {
   // [2, max_session_length]. Tuned so mean ≈ 16.8 and median = 6.
   double length_median = 6.0;
   // Spread of the session length (log scale).
-  double length_sigma = 1.49;
+  double length_sigma = 1.445;
   // Longest session (OTTO's longest train session has 500 events).
   int max_session_length = 500;
 
@@ -77,9 +77,9 @@ struct GeneratorParams {
   double repeat_prob = 0.30;
 
   // Per event after the first: probability to cart an item clicked before.
-  double cart_prob = 0.086;
+  double cart_prob = 0.084;
   // Per event with carted-but-unordered items: probability to check out.
-  double order_prob = 0.045;
+  double order_prob = 0.023;
   // At a checkout, probability that each carted item is ordered.
   double order_item_prob = 0.85;
 
