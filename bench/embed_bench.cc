@@ -1,0 +1,252 @@
+// Embedding benchmarks and measurement harness (never run by ctest).
+//
+//   embed_bench                      Google Benchmark: session embedding per request,
+//                                    neighbour lookup, exact vs HNSW session queries
+//   embed_bench quality --preset rees46|taobao --input FILE [--days D] [--trainer T]
+//                       [--threads N] [--seeds S] [--epochs E] [--min-count M]
+//       imports FILE with the preset, splits by time (train: SplitOtto's training part;
+//       test: the full sessions that start after split_ts), trains item vectors for each
+//       seed 1..S and prints the next-item similarity check (embed/embed_quality.h).
+//   embed_bench train (--input EVENTS | --generate SESSIONS) --model-dir DIR
+//                     [--trainer T] [--threads N] [--encoding float32|int8]
+//       runs TrainEmbeddingArtifacts and prints its stats (wrap in /usr/bin/time -v).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+
+#include "data/delimited_import.h"
+#include "data/generator.h"
+#include "data/import_presets.h"
+#include "data/load.h"
+#include "data/split.h"
+#include "embed/embed_quality.h"
+#include "embed/fasttext_trainer.h"
+#include "embed/sgns.h"
+#include "embed/train_embeddings.h"
+
+namespace sessionrec {
+namespace {
+
+// A random table of `n` unit vectors (dim 128), all with a vector.
+EmbeddingTable RandomTable(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> g;
+  std::vector<float> v(n * 128);
+  for (float& x : v) x = g(rng);
+  std::vector<ItemId> ids(n);
+  for (size_t i = 0; i < n; ++i) ids[i] = i;
+  return EmbeddingTable(128, std::move(ids), std::move(v), std::vector<uint8_t>(n, 1));
+}
+
+const EmbeddingTable& Table100k() {
+  static const EmbeddingTable t = RandomTable(100000, 1);
+  return t;
+}
+
+void BM_SessionEmbedding(benchmark::State& state) {
+  const EmbeddingTable& t = Table100k();
+  const size_t n = state.range(0);
+  std::vector<ItemIndex> items(n);
+  std::vector<uint8_t> types(n);
+  for (size_t i = 0; i < n; ++i) items[i] = (i * 7919) % t.num_items(), types[i] = i % 3;
+  std::vector<float> out(128);
+  const SessionEmbeddingParams p;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ComputeSessionEmbedding(t, items, types, p, out));
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_SessionEmbedding)->Arg(5)->Arg(20)->Arg(100);
+
+void BM_SessionQuery(benchmark::State& state) {
+  const EmbeddingTable& t = Table100k();
+  NeighborParams np;
+  const bool exact = state.range(0) == 0;
+  static std::unique_ptr<ItemAnnIndex> hnsw;
+  static std::unique_ptr<ItemAnnIndex> brute;
+  auto& idx = exact ? brute : hnsw;
+  if (!idx) idx = ItemAnnIndex::Build(t, np, 2, 1, exact);
+  std::vector<ScoredItem> out;
+  size_t q = 0;
+  for (auto _ : state) {
+    idx->Search(t.Row(static_cast<ItemIndex>(q++ % t.num_items())), 50, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(exact ? "exact, 100k items" : "hnsw, 100k items");
+}
+BENCHMARK(BM_SessionQuery)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_NeighborLookup(benchmark::State& state) {
+  const size_t n = 100000, k = 30;
+  std::vector<uint64_t> off(n + 1);
+  std::vector<ItemIndex> nb(n * k);
+  std::vector<float> s(n * k, 0.5f);
+  for (size_t i = 0; i <= n; ++i) off[i] = i * k;
+  for (size_t i = 0; i < n * k; ++i) nb[i] = (i * 31) % n;
+  const ItemNeighbors m(std::move(off), std::move(nb), std::move(s));
+  size_t q = 0;
+  for (auto _ : state) {
+    float sum = 0;
+    for (float x : m.Sims(static_cast<ItemIndex>(q++ % n))) sum += x;
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(BM_NeighborLookup);
+
+// --- measurement modes -------------------------------------------------------------
+
+std::map<std::string, std::string> Flags(int argc, char** argv) {
+  std::map<std::string, std::string> f;
+  for (int i = 2; i + 1 < argc; i += 2) f[argv[i]] = argv[i + 1];
+  return f;
+}
+
+std::string Get(const std::map<std::string, std::string>& f, const std::string& k,
+                const std::string& def) {
+  auto it = f.find(k);
+  return it == f.end() ? def : it->second;
+}
+
+double Secs(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
+  EmbedParams p;
+  p.trainer =
+      Get(f, "--trainer", "sgns") == "fasttext" ? EmbedTrainer::kFastText : EmbedTrainer::kSgns;
+  p.threads = std::stoi(Get(f, "--threads", "2"));
+  p.epochs = std::stoi(Get(f, "--epochs", "5"));
+  p.min_count = std::stoi(Get(f, "--min-count", "1"));
+  p.window = std::stoi(Get(f, "--window", "5"));
+  p.store.encoding =
+      Get(f, "--encoding", "float32") == "int8" ? RowEncoding::kInt8 : RowEncoding::kFloat32;
+  p.store.last_days = std::stoi(Get(f, "--last-days", "0"));
+  return p;
+}
+
+int Quality(const std::map<std::string, std::string>& f) {
+  DelimitedImportOptions opt;
+  Status s = ApplyImportPreset(Get(f, "--preset", "rees46"), &opt);
+  if (!s.ok()) return std::fprintf(stderr, "%s\n", std::string(s.message()).c_str()), 1;
+  opt.inputs = {{Get(f, "--input", "")}};
+  auto data = ImportDelimited(opt);
+  if (!data.ok())
+    return std::fprintf(stderr, "%s\n", std::string(data.status().message()).c_str()), 1;
+  SplitParams sp;
+  sp.days = std::stod(Get(f, "--days", "0.02"));
+  auto split = SplitOtto(*data, sp);
+  if (!split.ok())
+    return std::fprintf(stderr, "%s\n", std::string(split.status().message()).c_str()), 1;
+  EventStoreBuilder tb;
+  for (size_t i = 0; i < data->num_sessions(); ++i) {
+    const SessionView v = data->session(i);
+    if (v.size() >= 2 && double(v.ts[0]) > split->split_ts) {
+      const Session full = data->ToSession(i);
+      if (!tb.AddSession(full.id, full.events).ok()) return 1;
+    }
+  }
+  const EventStore test = tb.Finish();
+  std::printf(
+      "data %zu sessions %zu events; train %zu sessions %zu events %zu items; test %zu sessions\n",
+      data->num_sessions(), data->num_events(), split->train.num_sessions(),
+      split->train.num_events(), split->train.num_items(), test.num_sessions());
+  EmbedParams p = ParamsFrom(f);
+  const int seeds = std::stoi(Get(f, "--seeds", "5"));
+  double sum = 0, secs = 0, cos_next = 0, cos_rnd = 0;
+  const auto dir = std::filesystem::temp_directory_path();
+  for (int seed = 1; seed <= seeds; ++seed) {
+    p.seed = seed;
+    const auto t = std::chrono::steady_clock::now();
+    auto table = p.trainer == EmbedTrainer::kSgns ? TrainSgns(split->train, p)
+                                                  : TrainFastText(split->train, p, dir.string());
+    secs += Secs(t);
+    if (!table.ok())
+      return std::fprintf(stderr, "%s\n", std::string(table.status().message()).c_str()), 1;
+    const NextItemSimilarity r = EvaluateNextItemSimilarity(*table, test, seed);
+    std::printf(
+        "seed %d: vectors %zu/%zu, evaluated %zu/%zu sessions, win rate %.4f "
+        "(cos next %.3f, cos random %.3f)\n",
+        seed, table->num_with_vector(), table->num_items(), r.evaluated, r.sessions, r.win_rate,
+        r.mean_cos_next, r.mean_cos_random);
+    sum += r.win_rate;
+    cos_next += r.mean_cos_next;
+    cos_rnd += r.mean_cos_random;
+  }
+  std::printf("%s: mean win rate %.4f, cos next %.3f, cos random %.3f, train %.2f s/seed\n",
+              p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext", sum / seeds, cos_next / seeds,
+              cos_rnd / seeds, secs / seeds);
+  return 0;
+}
+
+int Train(const std::map<std::string, std::string>& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  StatusOr<EventStore> store;
+  if (f.count("--generate")) {
+    GeneratorParams gp;
+    gp.num_sessions = std::stoull(f.at("--generate"));
+    EventStoreBuilder b;
+    Status s = GenerateSessions(
+        gp,
+        [&](std::span<const Session> batch) {
+          for (const Session& x : batch) SR_RETURN_IF_ERROR(b.AddSession(x.id, x.events));
+          return absl::OkStatus();
+        },
+        nullptr);
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", std::string(s.message()).c_str()), 1;
+    store = b.Finish();
+  } else {
+    store = LoadEventStore(Get(f, "--input", ""));
+  }
+  if (!store.ok())
+    return std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str()), 1;
+  std::printf("input: %zu sessions, %zu events, %zu items, %.1f s\n", store->num_sessions(),
+              store->num_events(), store->num_items(), Secs(t0));
+  const std::string dir = Get(f, "--model-dir", "/tmp/embed_model");
+  std::filesystem::create_directories(dir);
+  const EmbedParams p = ParamsFrom(f);
+  const auto t1 = std::chrono::steady_clock::now();
+  auto st = TrainEmbeddingArtifacts(*store, p, dir);
+  if (!st.ok()) return std::fprintf(stderr, "%s\n", std::string(st.status().message()).c_str()), 1;
+  std::printf(
+      "embeddings: %zu/%zu items with vector, train %.1f s; %s index %.1f s; "
+      "neighbours %zu entries %.1f s; sessions %zu stored %.1f s; total %.1f s\n",
+      st->items_with_vector, st->items, st->train_seconds, st->hnsw ? "hnsw" : "exact",
+      st->index_seconds, st->neighbor_entries, st->neighbor_seconds, st->sessions_stored,
+      st->session_seconds, Secs(t1));
+  for (const char* name :
+       {kEmbeddingsFile, kItemNeighborsFile, kSessionEmbeddingsFile, kItemIndexFile}) {
+    const auto path = std::filesystem::path(dir) / name;
+    if (std::filesystem::exists(path)) {
+      std::printf("  %-24s %10.1f MB\n", name, std::filesystem::file_size(path) / 1e6);
+    }
+  }
+  const auto t2 = std::chrono::steady_clock::now();
+  auto loaded = LoadEmbeddingArtifacts(dir, p.neighbors);
+  if (!loaded.ok())
+    return std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str()), 1;
+  std::printf("load (validate + index): %.1f s\n", Secs(t2));
+  return 0;
+}
+
+}  // namespace
+}  // namespace sessionrec
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "quality") == 0) {
+    return sessionrec::Quality(sessionrec::Flags(argc, argv));
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "train") == 0) {
+    return sessionrec::Train(sessionrec::Flags(argc, argv));
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "embed/embed_test_util.h"
+#include "embed/fasttext_trainer.h"
+#include "embed/sgns.h"
+#include "test_util.h"
+
+namespace sessionrec {
+namespace {
+
+using testing::ClusteredStore;
+
+EmbedParams SmallParams() {
+  EmbedParams p;
+  p.dim = 16;
+  p.epochs = 10;
+  p.threads = 1;
+  p.seed = 7;
+  p.subsample = 0;
+  return p;
+}
+
+// Mean cosine within the same cluster minus mean cosine across clusters.
+double ClusterMargin(const EmbeddingTable& t, int per_cluster) {
+  double in = 0, out = 0;
+  int n_in = 0, n_out = 0;
+  for (ItemIndex a = 0; a < t.num_items(); ++a) {
+    for (ItemIndex b = a + 1; b < t.num_items(); ++b) {
+      if (!t.HasVector(a) || !t.HasVector(b)) continue;
+      const bool same =
+          (t.item_ids()[a] - 1000) / per_cluster == (t.item_ids()[b] - 1000) / per_cluster;
+      (same ? in : out) += Dot(t.Row(a), t.Row(b));
+      (same ? n_in : n_out) += 1;
+    }
+  }
+  return in / n_in - out / n_out;
+}
+
+TEST(Sgns, IsBitIdenticalWithOneThreadAndSeed) {
+  const EventStore store = ClusteredStore(300, 4, 10, 1);
+  const EmbedParams p = SmallParams();
+  auto a = TrainSgns(store, p);
+  auto b = TrainSgns(store, p);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(a->vectors().size(), b->vectors().size());
+  EXPECT_EQ(0, std::memcmp(a->vectors().data(), b->vectors().data(), a->vectors().size_bytes()));
+  EmbedParams other = p;
+  other.seed = 8;
+  auto c = TrainSgns(store, other);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(0, std::memcmp(a->vectors().data(), c->vectors().data(), a->vectors().size_bytes()));
+}
+
+TEST(Sgns, PutsItemsOfOneClusterTogether) {
+  const EventStore store = ClusteredStore(600, 4, 10, 2);
+  EmbedParams p = SmallParams();
+  p.threads = 2;  // the Hogwild path
+  auto t = TrainSgns(store, p);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->num_with_vector(), 40u);
+  EXPECT_GT(ClusterMargin(*t, 10), 0.3);
+}
+
+TEST(Sgns, ItemsBelowMinCountOrAloneHaveNoVector) {
+  EventStoreBuilder b;
+  const std::vector<Event> s0 = {{1, 10, EventType::kClick},
+                                 {2, 11, EventType::kClick},
+                                 {1, 12, EventType::kClick},
+                                 {2, 13, EventType::kClick}};
+  const std::vector<Event> s1 = {{3, 20, EventType::kClick}, {1, 21, EventType::kClick}};
+  const std::vector<Event> s2 = {{4, 30, EventType::kClick}, {4, 31, EventType::kClick}};
+  ASSERT_TRUE(b.AddSession(0, s0).ok());
+  ASSERT_TRUE(b.AddSession(1, s1).ok());
+  ASSERT_TRUE(b.AddSession(2, s2).ok());
+  const EventStore store = b.Finish();  // dense: aid 1 -> 0, 2 -> 1, 3 -> 2, 4 -> 3
+  EmbedParams p = SmallParams();
+  p.min_count = 2;
+  auto t = TrainSgns(store, p);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_TRUE(t->HasVector(0));
+  EXPECT_TRUE(t->HasVector(1));
+  EXPECT_FALSE(t->HasVector(2));  // one event < min_count
+  EXPECT_FALSE(t->HasVector(3));  // two events, but only ever next to itself
+  EXPECT_TRUE(t->Row(3).empty());
+  EXPECT_EQ(t->num_with_vector(), 2u);
+}
+
+TEST(Sgns, RejectsStoreWithoutPairsAndBadParams) {
+  EventStoreBuilder b;
+  const std::vector<Event> s0 = {{1, 10, EventType::kClick}};
+  ASSERT_TRUE(b.AddSession(0, s0).ok());
+  const EventStore store = b.Finish();
+  EXPECT_EQ(TrainSgns(store, SmallParams()).status().code(), absl::StatusCode::kFailedPrecondition);
+  EmbedParams bad = SmallParams();
+  bad.negatives = 0;
+  auto r = TrainSgns(store, bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string(r.status().message()).find("negatives"), std::string::npos);
+}
+
+TEST(FastText, TrainsClusteredItemsWithoutSubwords) {
+  const EventStore store = ClusteredStore(600, 4, 10, 3);
+  EmbedParams p = SmallParams();
+  p.trainer = EmbedTrainer::kFastText;
+  const auto dir = testing::TempDir("fasttext");
+  auto t = TrainFastText(store, p, dir.string());
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->num_with_vector(), 40u);
+  EXPECT_GT(ClusterMargin(*t, 10), 0.3);
+  EXPECT_FALSE(std::filesystem::exists(dir / "item2vec_corpus.txt"));
+}
+
+}  // namespace
+}  // namespace sessionrec
