@@ -11,9 +11,11 @@
 #include "cli/commands.h"
 #include "core/str_cat.h"
 #include "data/labels.h"
+#include "data/load.h"
 #include "data/otto_jsonl.h"
 #include "eval/metrics.h"
 #include "eval/predictions.h"
+#include "pipeline/evaluation.h"
 
 namespace sessionrec::cli {
 namespace {
@@ -29,6 +31,9 @@ struct EvaluateArgs {
   std::string data;
   double days = 2.0;
   int seeds = 5;
+  int64_t seed_base = 0;
+  bool all_prefixes = false;
+  int threads = 0;
 };
 
 // ---- score-files mode -------------------------------------------------------------------
@@ -79,8 +84,19 @@ Status RunScoreFiles(const EvaluateArgs& args) {
 // gets the data with LoadEventStore, splits with SplitOtto (data/split.h), and scores in
 // memory with ScoreRecall / RemoveSeenAids (eval/metrics.h).
 
+// The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
-  return absl::UnimplementedError("--data mode not built yet");
+  SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
+  EvaluationParams p;
+  p.days = args.days;
+  p.seeds = args.seeds;
+  p.seed_base = args.seed_base;
+  p.all_prefixes = args.all_prefixes;
+  p.k = args.k;
+  p.threads = args.threads;
+  SR_ASSIGN_OR_RETURN(EvaluationReport report, RunEvaluation(data, args.data, p));
+  std::cout << (args.json ? EvaluationJson(report) + "\n" : FormatEvaluation(report));
+  return absl::OkStatus();
 }
 
 // ---- dispatch ---------------------------------------------------------------------------
@@ -117,6 +133,12 @@ void RegisterEvaluate(CLI::App& app) {
   sub->add_option("--data", args->data, "sessions (JSONL or event store): pipeline mode");
   sub->add_option("--days", args->days, "pipeline: test period in days")->capture_default_str();
   sub->add_option("--seeds", args->seeds, "pipeline: truncation seeds")->capture_default_str();
+  sub->add_option("--seed", args->seed_base, "pipeline: first seed (seeds are seed..seed+N-1)")
+      ->capture_default_str();
+  sub->add_flag("--all-prefixes", args->all_prefixes,
+                "pipeline: every prefix of a test session is a query");
+  sub->add_option("--threads", args->threads, "pipeline: worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   sub->callback([args] { ExitOnError("evaluate", RunEvaluate(*args)); });
 }
 

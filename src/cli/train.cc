@@ -1,11 +1,72 @@
-// PLACEHOLDER: replaced by the train implementation.
+// sessionrec train: a training log (OTTO JSONL or an event store) -> a model directory
+// (docs/model-dir.md), published atomically; prints the statistics and stage timings.
+#include <chrono>
+#include <iostream>
+
 #include "cli/commands.h"
+#include "core/str_cat.h"
+#include "data/load.h"
+#include "pipeline/train_model.h"
 
 namespace sessionrec::cli {
+namespace {
+
+struct TrainArgs {
+  std::string input;
+  std::string model_dir;
+  std::string only;
+  TrainParams params;
+};
+
+Status RunTrain(const TrainArgs& args) {
+  TrainParams params = args.params;
+  if (!args.only.empty()) {
+    if (args.only != "covisit") {
+      return absl::InvalidArgumentError(
+          StrCat("--only: unknown stage \"", args.only, "\" (known: covisit)"));
+    }
+    params.only_covisit = true;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  SR_ASSIGN_OR_RETURN(EventStore train, LoadEventStore(args.input));
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  SR_ASSIGN_OR_RETURN(TrainReport r, TrainModel(train, params, args.model_dir));
+  std::cout << fmt::format("trained {}: {} sessions, {} events, {} items\n", args.model_dir,
+                           r.sessions, r.events, r.items)
+            << fmt::format("covisit entries: clicks {}, carts_orders {}, buy2buy {}\n",
+                           r.covisit_entries[0], r.covisit_entries[1], r.covisit_entries[2])
+            << (params.only_covisit
+                    ? std::string("embeddings: skipped (--only covisit)\n")
+                    : fmt::format("embeddings: {} items with a vector\n", r.embedding_items))
+            << fmt::format("  {:<18} {:8.3f} s\n", "load", load_s);
+  double total = load_s;
+  for (const StageTiming& s : r.timings) {
+    std::cout << fmt::format("  {:<18} {:8.3f} s\n", s.stage, s.seconds);
+    total += s.seconds;
+  }
+  std::cout << fmt::format("  {:<18} {:8.3f} s\n", "total", total);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 void RegisterTrain(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("train", "(train: not built yet)");
-  sub->callback([] { ExitOnError("train", absl::UnimplementedError("not built yet")); });
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "train", "Train the model directory (items, co-visitation matrices) from a training log");
+  sub->add_option("--input", args->input, "training sessions: OTTO JSONL or an event store (.bin)")
+      ->required();
+  sub->add_option("--model-dir", args->model_dir, "model directory to create or replace")
+      ->required();
+  sub->add_option("--only", args->only, "train only this stage: covisit");
+  sub->add_option("--threads", args->params.threads, "worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", args->params.seed, "seed of the stochastic stages");
+  sub->add_option("--recent-days", args->params.items.recent_days,
+                  "popularity window in days before the last event")
+      ->capture_default_str();
+  sub->callback([args] { ExitOnError("train", RunTrain(*args)); });
 }
 
 }  // namespace sessionrec::cli

@@ -1,9 +1,11 @@
 #include "serve/model_bundle.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/str_cat.h"
 #include "data/event_store.h"
+#include "embed/train_embeddings.h"
 #include "io/artifact.h"
 
 namespace sessionrec {
@@ -18,6 +20,7 @@ struct ModelBundle::Impl {
   CovisitMatrix buy2buy;
   Popularity popularity;
   BundleStats stats;
+  std::unique_ptr<EmbeddingArtifacts> embeddings;  // null when the model has none
 };
 
 ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -35,14 +38,41 @@ const CovisitMatrix& ModelBundle::covisit_carts_orders() const { return impl_->c
 const CovisitMatrix& ModelBundle::covisit_buy2buy() const { return impl_->buy2buy; }
 const Popularity& ModelBundle::popularity() const { return impl_->popularity; }
 
-std::optional<std::span<const float>> ModelBundle::ItemEmbedding(ItemId) const {
-  return std::nullopt;
+std::optional<std::span<const float>> ModelBundle::ItemEmbedding(ItemId aid) const {
+  if (!impl_->embeddings) return std::nullopt;
+  const std::optional<ItemIndex> i = FindItem(aid);
+  const EmbeddingTable& table = impl_->embeddings->table;
+  if (!i || !table.HasVector(*i)) return std::nullopt;
+  return table.Row(*i);
 }
-std::optional<std::vector<float>> ModelBundle::SessionEmbedding(std::span<const Event>) const {
-  return std::nullopt;
+
+std::optional<std::vector<float>> ModelBundle::SessionEmbedding(
+    std::span<const Event> events) const {
+  if (!impl_->embeddings) return std::nullopt;
+  // Time order (stable), as the training sessions were embedded; unknown aids count as
+  // events without a vector (kNoItem).
+  std::vector<Event> sorted(events.begin(), events.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Event& a, const Event& b) { return a.ts < b.ts; });
+  std::vector<ItemIndex> items(sorted.size());
+  std::vector<uint8_t> types(sorted.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    items[i] = FindItem(sorted[i].aid).value_or(kNoItem);
+    types[i] = static_cast<uint8_t>(sorted[i].type);
+  }
+  const EmbeddingTable& table = impl_->embeddings->table;
+  std::vector<float> out(static_cast<size_t>(table.dim()));
+  if (!ComputeSessionEmbedding(table, items, types, SessionEmbeddingParams{}, out)) {
+    return std::nullopt;
+  }
+  return out;
 }
-std::optional<std::span<const float>> ModelBundle::TrainingSessionEmbedding(SessionId) const {
-  return std::nullopt;
+
+std::optional<std::span<const float>> ModelBundle::TrainingSessionEmbedding(SessionId id) const {
+  if (!impl_->embeddings) return std::nullopt;
+  std::span<const float> row = impl_->embeddings->sessions.FloatRow(id);
+  if (row.empty()) return std::nullopt;
+  return row;
 }
 
 namespace {
@@ -58,6 +88,13 @@ constexpr Required kRequired[] = {
     {"covisit_clicks", kCovisitKind, kCovisitVersion},
     {"covisit_carts_orders", kCovisitKind, kCovisitVersion},
     {"covisit_buy2buy", kCovisitKind, kCovisitVersion},
+};
+// The embedding stage's artifacts (all or none; item_index is optional among them).
+constexpr Required kEmbedding[] = {
+    {"embeddings", kEmbedKind, kEmbedVersion},
+    {"item_neighbors", kNeighborsKind, kNeighborsVersion},
+    {"session_embeddings", kSessionEmbedKind, kSessionEmbedVersion},
+    {"item_index", kAnnIndexKind, kAnnIndexVersion},
 };
 
 // Checks that the file listed in the manifest exists, has the listed kind, and is the very
@@ -121,6 +158,25 @@ StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& 
   SR_RETURN_IF_ERROR(CheckRows(dir, *m.Find("covisit_carts_orders"), impl->carts_orders, n));
   SR_RETURN_IF_ERROR(CheckRows(dir, *m.Find("covisit_buy2buy"), impl->buy2buy, n));
 
+  if (m.Find("embeddings") != nullptr) {
+    for (const Required& r : kEmbedding) {
+      const ManifestArtifact* a = m.Find(r.name);
+      if (a == nullptr && std::string_view(r.name) == "item_index") continue;
+      if (a == nullptr || a->kind != r.kind) {
+        return absl::DataLossError(StrCat(manifest_path, ": artifact \"", r.name,
+                                          "\" missing or not of kind \"", r.kind, "\""));
+      }
+      SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.max_version));
+    }
+    SR_ASSIGN_OR_RETURN(impl->embeddings, LoadEmbeddingArtifacts(dir));
+    if (impl->embeddings->table.num_items() != n) {
+      return absl::DataLossError(StrCat(path_of("embeddings"), ": ",
+                                        impl->embeddings->table.num_items(),
+                                        " rows, but the item table has ", n, " items"));
+    }
+    impl->stats.embeddings_loaded = true;
+    impl->stats.embedding_dimension = static_cast<size_t>(impl->embeddings->table.dim());
+  }
   impl->dictionary = ItemDictionary(impl->items.item_ids());
   impl->popularity = Popularity(impl->items);
   BundleStats& s = impl->stats;
