@@ -16,14 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int code;
   std::string out;  // stdout and stderr
 };
 
-Run Sessionrec(const std::string& args) {
+CliRun Sessionrec(const std::string& args) {
   const std::string cmd = std::string(SESSIONREC_BINARY) + " " + args + " 2>&1";
-  Run r{-1, ""};
+  CliRun r{-1, ""};
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
@@ -63,8 +63,8 @@ class TrainRecommendTest : public ::testing::Test {
 };
 
 TEST_F(TrainRecommendTest, TrainThenRecommendWritesTheKaggleCsv) {
-  Run t = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model") +
-                     " --only covisit --threads 1");
+  CliRun t = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model") +
+                        " --only covisit --threads 1");
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_NE(t.out.find("2 sessions"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("covisit"), std::string::npos) << t.out;
@@ -77,8 +77,8 @@ TEST_F(TrainRecommendTest, TrainThenRecommendWritesTheKaggleCsv) {
   EXPECT_EQ((*bundle)->stats().total_items, 4u);
   EXPECT_EQ((*bundle)->stats().total_sessions, 2u);
 
-  Run r = Sessionrec("recommend --model-dir " + P("model") + " --input " + P("test.jsonl") +
-                     " --output " + P("p.csv") + " --top-k 3");
+  CliRun r = Sessionrec("recommend --model-dir " + P("model") + " --input " + P("test.jsonl") +
+                        " --output " + P("p.csv") + " --top-k 3");
   ASSERT_EQ(r.code, 0) << r.out;
   std::vector<std::string> lines = Lines(testing::ReadFile(dir_ / "p.csv"));
   ASSERT_EQ(lines.size(), 7u);
@@ -110,7 +110,7 @@ TEST_F(TrainRecommendTest, TrainThenRecommendWritesTheKaggleCsv) {
 
 TEST_F(TrainRecommendTest, RetrainReplacesTheModel) {
   ASSERT_EQ(Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model")).code, 0);
-  Run again = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model"));
+  CliRun again = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model"));
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_TRUE(LoadModelBundle(P("model")).ok());
   // No temporary or moved-aside directories are left behind.
@@ -122,7 +122,7 @@ TEST_F(TrainRecommendTest, RetrainReplacesTheModel) {
 
 TEST_F(TrainRecommendTest, FailedTrainLeavesNoModel) {
   testing::WriteFile(dir_ / "bad.jsonl", "{\"session\":1,\"events\":[{\"aid\":1,");
-  Run t = Sessionrec("train --input " + P("bad.jsonl") + " --model-dir " + P("model"));
+  CliRun t = Sessionrec("train --input " + P("bad.jsonl") + " --model-dir " + P("model"));
   EXPECT_NE(t.code, 0);
   EXPECT_NE(t.out.find("bad.jsonl"), std::string::npos) << t.out;
   EXPECT_FALSE(fs::exists(dir_ / "model"));
@@ -131,7 +131,7 @@ TEST_F(TrainRecommendTest, FailedTrainLeavesNoModel) {
 TEST_F(TrainRecommendTest, TrainRefusesToReplaceANonModelDirectory) {
   fs::create_directories(dir_ / "precious");
   testing::WriteFile(dir_ / "precious" / "notes.txt", "keep me");
-  Run t = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("precious"));
+  CliRun t = Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("precious"));
   EXPECT_NE(t.code, 0);
   EXPECT_NE(t.out.find("not a model directory"), std::string::npos) << t.out;
   EXPECT_TRUE(fs::exists(dir_ / "precious" / "notes.txt"));
@@ -140,8 +140,8 @@ TEST_F(TrainRecommendTest, TrainRefusesToReplaceANonModelDirectory) {
 TEST_F(TrainRecommendTest, RecommendNamesACorruptModelFile) {
   ASSERT_EQ(Sessionrec("train --input " + P("train.jsonl") + " --model-dir " + P("model")).code, 0);
   fs::resize_file(dir_ / "model" / "covisit_carts_orders.bin", 70);
-  Run r = Sessionrec("recommend --model-dir " + P("model") + " --input " + P("test.jsonl") +
-                     " --output " + P("p.csv"));
+  CliRun r = Sessionrec("recommend --model-dir " + P("model") + " --input " + P("test.jsonl") +
+                        " --output " + P("p.csv"));
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("covisit_carts_orders.bin"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir_ / "p.csv"));
@@ -153,11 +153,11 @@ TEST_F(TrainRecommendTest, RecommendNamesACorruptModelFile) {
 
 TEST_F(TrainRecommendTest, TrainsOnTheOttoSample) {
   SR_SHARED_DATA_OR_SKIP(otto, "otto-sample/train.jsonl");
-  Run t = Sessionrec("train --input " + otto + " --model-dir " + P("otto") + " --threads 2");
+  CliRun t = Sessionrec("train --input " + otto + " --model-dir " + P("otto") + " --threads 2");
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_NE(t.out.find("20 sessions, 862 events, 510 items"), std::string::npos) << t.out;
-  Run r = Sessionrec("recommend --model-dir " + P("otto") + " --input " + otto + " --output " +
-                     P("otto.csv"));
+  CliRun r = Sessionrec("recommend --model-dir " + P("otto") + " --input " + otto + " --output " +
+                        P("otto.csv"));
   ASSERT_EQ(r.code, 0) << r.out;
   std::vector<std::string> lines = Lines(testing::ReadFile(dir_ / "otto.csv"));
   ASSERT_EQ(lines.size(), 1u + 3u * 20u);
