@@ -15,6 +15,7 @@
 #include "data/otto_jsonl.h"
 #include "eval/metrics.h"
 #include "eval/predictions.h"
+#include "pipeline/candidate_recall.h"
 #include "pipeline/evaluation.h"
 
 namespace sessionrec::cli {
@@ -34,6 +35,9 @@ struct EvaluateArgs {
   int64_t seed_base = 0;
   bool all_prefixes = false;
   int threads = 0;
+  // Candidate recall instead (pipeline/candidate_recall.h).
+  bool candidates = false;
+  bool candidate_embeddings = true;
 };
 
 // ---- score-files mode -------------------------------------------------------------------
@@ -87,6 +91,17 @@ Status RunScoreFiles(const EvaluateArgs& args) {
 // The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
   SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
+  if (args.candidates) {
+    CandidateRecallParams cp;
+    cp.days = args.days;
+    cp.seeds = args.seeds;
+    cp.seed_base = args.seed_base;
+    cp.threads = args.threads;
+    cp.embeddings = args.candidate_embeddings;
+    SR_ASSIGN_OR_RETURN(CandidateRecallReport report, RunCandidateRecall(data, args.data, cp));
+    std::cout << FormatCandidateRecall(report);
+    return absl::OkStatus();
+  }
   EvaluationParams p;
   p.days = args.days;
   p.seeds = args.seeds;
@@ -139,6 +154,11 @@ void RegisterEvaluate(CLI::App& app) {
                 "pipeline: every prefix of a test session is a query");
   sub->add_option("--threads", args->threads, "pipeline: worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--candidates", args->candidates,
+                "pipeline: candidate recall@20/50/100/200 per source and merged "
+                "(docs/candidates.md)");
+  sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
+                "pipeline --candidates: skip the embedding sources (no item2vec training)");
   sub->callback([args] { ExitOnError("evaluate", RunEvaluate(*args)); });
 }
 

@@ -1,0 +1,46 @@
+// Constructors of the candidate sources, one .cc file each (docs/candidates.md). The
+// referenced artifacts must outlive the source. Prefer MakeCandidateSource
+// (candidates/candidate_registry.h), which creates them by name.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "candidates/candidate_source.h"
+#include "candidates/popularity_lists.h"
+#include "candidates/session_weights.h"
+#include "covisit/covisit_matrix.h"
+#include "embed/ann_index.h"
+#include "embed/embed_params.h"
+#include "embed/embedding_table.h"
+#include "embed/item_neighbors.h"
+
+namespace sessionrec {
+
+// "session": the session's own items, score Σ_i EventWeight(i) over the events of the item.
+std::unique_ptr<CandidateSource> MakeSessionItemsSource(const SessionWeightParams& w);
+
+// `name`: neighbours of the session's items in one co-visitation matrix; an event i adds
+// EventWeight(i) * weight(x_i, y) / weight of row x_i's first entry to each neighbour y.
+std::unique_ptr<CandidateSource> MakeCovisitSource(std::string name, const CovisitMatrix& matrix,
+                                                   const SessionWeightParams& w);
+
+// "embed_neighbors": precomputed embedding neighbours (embed/item_neighbors.h) of the
+// session's items; an event i adds EventWeight(i) * max(0, cos(x_i, y)). Only the last
+// `recent_items` distinct items are expanded.
+std::unique_ptr<CandidateSource> MakeEmbeddingNeighborsSource(const ItemNeighbors& neighbors,
+                                                              const SessionWeightParams& w,
+                                                              size_t recent_items);
+
+// "session_embed": items nearest to the session embedding (embed/session_embedding.h,
+// computed per call) in `index`; score max(0, cosine). Empty when no item has a vector.
+std::unique_ptr<CandidateSource> MakeSessionEmbeddingSource(const EmbeddingTable& table,
+                                                            const ItemAnnIndex& index,
+                                                            const SessionEmbeddingParams& p);
+
+// "pop_<kind>": the popularity list of `kind`, score = count; independent of the session
+// (except that its items are left out under exclude_seen).
+std::unique_ptr<CandidateSource> MakePopularitySource(const PopularityLists& lists,
+                                                      PopularityKind kind);
+
+}  // namespace sessionrec

@@ -1,0 +1,323 @@
+#include "pipeline/candidate_recall.h"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "candidates/candidate_registry.h"
+#include "candidates/merger.h"
+#include "core/str_cat.h"
+#include "data/labels.h"
+#include "data/split.h"
+#include "embed/train_embeddings.h"
+#include "eval/metrics.h"
+#include "fmt/format.h"
+
+namespace sessionrec {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr size_t kNumKs = kCandidateRecallKs.size();
+constexpr size_t kMaxK = kCandidateRecallKs.back();
+
+// A query as dense indices of the training item table.
+struct Query {
+  std::vector<ItemIndex> items;
+  std::vector<uint32_t> ts;
+  std::vector<uint8_t> types;
+};
+
+// Labels as dense indices (kNoItem for an aid the training items lack: never a hit).
+struct DenseLabels {
+  ItemIndex click = kNoItem;
+  bool has_click = false;
+  std::vector<ItemIndex> carts;
+  std::vector<ItemIndex> orders;
+};
+
+DenseLabels ToDense(const SessionLabels& l, const ItemDictionary& dict) {
+  auto find = [&](ItemId aid) { return dict.Find(aid).value_or(kNoItem); };
+  DenseLabels d;
+  if (l.click) {
+    d.has_click = true;
+    d.click = find(*l.click);
+  }
+  for (ItemId a : l.carts) d.carts.push_back(find(a));
+  for (ItemId a : l.orders) d.orders.push_back(find(a));
+  return d;
+}
+
+// Σ hits and Σ min(K, |labels|) per type and K (eval/metrics.h's definition).
+struct Counts {
+  std::array<std::array<uint64_t, kNumEventTypes>, kNumKs> hits{};
+  std::array<std::array<uint64_t, kNumEventTypes>, kNumKs> labels{};
+  void Add(const Counts& o) {
+    for (size_t k = 0; k < kNumKs; ++k) {
+      for (int t = 0; t < kNumEventTypes; ++t) {
+        hits[k][t] += o.hits[k][t];
+        labels[k][t] += o.labels[k][t];
+      }
+    }
+  }
+};
+
+size_t PositionOf(std::span<const ItemIndex> list, ItemIndex item) {
+  if (item == kNoItem) return SIZE_MAX;
+  const auto it = std::find(list.begin(), list.end(), item);
+  return it == list.end() ? SIZE_MAX : static_cast<size_t>(it - list.begin());
+}
+
+// Candidate lists never repeat an item, so set-intersection hits are plain counts.
+void Score(std::span<const ItemIndex> list, const DenseLabels& l, Counts& c) {
+  auto add_type = [&](int t, std::span<const ItemIndex> labels) {
+    if (labels.empty()) return;
+    for (size_t k = 0; k < kNumKs; ++k) {
+      c.labels[k][t] += std::min(kCandidateRecallKs[k], labels.size());
+    }
+    for (ItemIndex item : labels) {
+      const size_t pos = PositionOf(list, item);
+      for (size_t k = 0; k < kNumKs; ++k) c.hits[k][t] += pos < kCandidateRecallKs[k] ? 1 : 0;
+    }
+  };
+  if (l.has_click) add_type(0, std::span<const ItemIndex>(&l.click, 1));
+  add_type(1, l.carts);
+  add_type(2, l.orders);
+}
+
+KRecall ToRecall(const Counts& c, size_t k) {
+  static const TypeWeights kWeights;
+  KRecall r;
+  for (int t = 0; t < kNumEventTypes; ++t) {
+    r.recall[t] = c.labels[k][t] == 0
+                      ? 0.0
+                      : static_cast<double>(c.hits[k][t]) / static_cast<double>(c.labels[k][t]);
+    r.total += kWeights.w[t] * r.recall[t];
+  }
+  return r;
+}
+
+// The artifacts of one seed's training part, and the sources over them.
+struct Resources {
+  CovisitMatrices base;
+  std::vector<CovisitMatrix> variants;
+  PopularityLists popularity;
+  std::unique_ptr<EmbeddingArtifacts> embed;
+  CandidateResources refs;
+};
+
+StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
+                                                    const CandidateRecallParams& p,
+                                                    const fs::path& work) {
+  auto r = std::make_unique<Resources>();
+  CovisitParams cp = p.covisit;
+  cp.num_threads = p.threads;
+  SR_ASSIGN_OR_RETURN(r->base, BuildAllCovisit(train, cp));
+  for (CovisitVariant v : kAllCovisitVariants) {
+    SR_ASSIGN_OR_RETURN(CovisitMatrix m, BuildCovisitVariant(train, v, p.variants));
+    r->variants.push_back(std::move(m));
+  }
+  r->popularity = PopularityLists::Build(train, p.popularity);
+  for (CovisitKind k : kAllCovisitKinds) {
+    r->refs.covisit.emplace_back(std::string(CovisitKindName(k)), &r->base.Get(k));
+  }
+  for (size_t i = 0; i < kAllCovisitVariants.size(); ++i) {
+    r->refs.covisit.emplace_back(std::string(CovisitVariantName(kAllCovisitVariants[i])),
+                                 &r->variants[i]);
+  }
+  r->refs.popularity = &r->popularity;
+  if (p.embeddings) {
+    fs::create_directories(work);
+    EmbedParams ep = p.embed;
+    ep.threads = p.threads;
+    SR_RETURN_IF_ERROR(TrainEmbeddingArtifacts(train, ep, work.string()).status());
+    SR_ASSIGN_OR_RETURN(r->embed, LoadEmbeddingArtifacts(work.string(), ep.neighbors));
+    r->refs.item_neighbors = &r->embed->neighbors;
+    r->refs.embeddings = &r->embed->table;
+    r->refs.ann_index = r->embed->index.get();
+    r->refs.session_embedding = ep.session;
+  }
+  return r;
+}
+
+StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& refs,
+                            std::vector<float> weights) {
+  std::vector<std::unique_ptr<CandidateSource>> sources;
+  for (const std::string& n : names) {
+    SR_ASSIGN_OR_RETURN(std::unique_ptr<CandidateSource> s, MakeCandidateSource(n, refs));
+    sources.push_back(std::move(s));
+  }
+  if (weights.empty()) {
+    for (const auto& s : sources) weights.push_back(DefaultBlendWeight(s->name()));
+  }
+  return Merger(std::move(sources), std::move(weights), MergerParams{.per_source_k = kMaxK});
+}
+
+}  // namespace
+
+KRecall CandidateRecallReport::Mean(size_t list, int protocol, size_t k_index) const {
+  KRecall m;
+  const double n = static_cast<double>(runs.size());
+  for (const CandidateRecallSeed& run : runs) {
+    const KRecall& r = run.recall[list][protocol][k_index];
+    for (int t = 0; t < kNumEventTypes; ++t) m.recall[t] += r.recall[t] / n;
+    m.total += r.total / n;
+  }
+  return m;
+}
+
+int CandidateRecallReport::Find(const std::string& name) const {
+  const auto it = std::find(lists.begin(), lists.end(), name);
+  return it == lists.end() ? -1 : static_cast<int>(it - lists.begin());
+}
+
+StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
+                                                   const std::string& data_name,
+                                                   const CandidateRecallParams& params) {
+  if (params.seeds < 1) return absl::InvalidArgumentError("--seeds must be at least 1");
+  CandidateRecallReport report;
+  report.data = data_name;
+  report.params = params;
+  // The embedding stage writes its artifacts to a work directory, removed on every return.
+  static int runs_started = 0;
+  const fs::path work =
+      fs::temp_directory_path() / StrCat("sessionrec-candidates-", ::getpid(), "-", runs_started++);
+  const std::unique_ptr<const fs::path, void (*)(const fs::path*)> remove_work(
+      &work, [](const fs::path* dir) {
+        std::error_code ignored;
+        fs::remove_all(*dir, ignored);
+      });
+  const int threads = params.threads > 0 ? params.threads : omp_get_max_threads();
+
+  for (int si = 0; si < params.seeds; ++si) {
+    const auto t0 = std::chrono::steady_clock::now();
+    CandidateRecallSeed run;
+    run.seed = params.seed_base + si;
+    SR_ASSIGN_OR_RETURN(SplitResult split,
+                        SplitOtto(data, {.days = params.days, .seed = run.seed}));
+    if (split.queries.empty()) {
+      return absl::InvalidArgumentError(StrCat(data_name, ": the split with --days ", params.days,
+                                               " leaves no test session; choose a larger --days"));
+    }
+    SR_ASSIGN_OR_RETURN(std::unique_ptr<Resources> res,
+                        BuildResources(split.train, params, work / StrCat("seed-", run.seed)));
+    const std::vector<std::string> names = AvailableCandidateSources(res->refs);
+    SR_ASSIGN_OR_RETURN(Merger merged, MakeMerger(names, res->refs, {}));
+    SR_ASSIGN_OR_RETURN(Merger baseline,
+                        MakeMerger({"session", "covisit_clicks", "covisit_carts_orders",
+                                    "covisit_buy2buy", "pop_all"},
+                                   res->refs, {1.0f, 1.0f, 1.0f, 1.0f, 1e-3f}));
+    if (report.lists.empty()) {
+      report.lists = names;
+      report.lists.emplace_back("merged");
+      report.lists.emplace_back("baseline");
+    } else if (report.lists.size() != names.size() + 2) {
+      return absl::InternalError("candidate sources differ between seeds");
+    }
+    const size_t num_lists = report.lists.size();
+
+    const ItemDictionary dict(split.train.item_ids());
+    std::vector<Query> queries(split.queries.size());
+    for (size_t q = 0; q < queries.size(); ++q) {
+      for (const Event& e : split.queries[q].events) {
+        queries[q].items.push_back(dict.Find(e.aid).value_or(kNoItem));
+        queries[q].ts.push_back(static_cast<uint32_t>(e.ts));
+        queries[q].types.push_back(static_cast<uint8_t>(e.type));
+      }
+    }
+    SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> fresh,
+                        RemoveSeenAids(split.labels, split.queries));
+    std::array<std::vector<DenseLabels>, kNumCandidateProtocols> labels;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      labels[0].push_back(ToDense(split.labels[q], dict));
+      labels[1].push_back(ToDense(fresh[q], dict));
+    }
+
+    // counts[thread][list * protocols + protocol]
+    std::vector<std::vector<Counts>> counts(
+        threads, std::vector<Counts>(num_lists * kNumCandidateProtocols));
+#pragma omp parallel num_threads(threads)
+    {
+      const int tid = omp_get_thread_num();
+      MergerScratch scratch(split.train.num_items());
+      MergerScratch base_scratch(split.train.num_items());
+      CandidateSet set, base_set;
+      std::vector<ItemIndex> list;
+#pragma omp for schedule(dynamic, 64)
+      for (size_t q = 0; q < queries.size(); ++q) {
+        for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
+          const SessionContext ctx{queries[q].items, queries[q].ts, queries[q].types, pr == 1};
+          merged.Generate(ctx, kMaxK, scratch, set);
+          baseline.Generate(ctx, kMaxK, base_scratch, base_set);
+          auto score = [&](size_t li, std::span<const ItemIndex> l) {
+            Score(l, labels[pr][q], counts[tid][li * kNumCandidateProtocols + pr]);
+          };
+          for (size_t s = 0; s < names.size(); ++s) {
+            list.clear();
+            for (const ScoredCandidate& c : scratch.lists[s]) list.push_back(c.item);
+            score(s, list);
+          }
+          score(names.size(), set.items);
+          score(names.size() + 1, base_set.items);
+        }
+      }
+    }
+    run.recall.resize(num_lists);
+    for (size_t li = 0; li < num_lists; ++li) {
+      for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
+        Counts total;
+        for (const auto& per_thread : counts) {
+          total.Add(per_thread[li * kNumCandidateProtocols + pr]);
+        }
+        for (size_t k = 0; k < kNumKs; ++k) run.recall[li][pr][k] = ToRecall(total, k);
+      }
+    }
+    run.queries = queries.size();
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.runs.push_back(std::move(run));
+  }
+  return report;
+}
+
+std::string FormatCandidateRecall(const CandidateRecallReport& r) {
+  const CandidateRecallParams& p = r.params;
+  std::string out = fmt::format(
+      "candidate recall {}: --days {}, seeds {}..{} (mean of {}), embeddings {}\n", r.data, p.days,
+      p.seed_base, p.seed_base + p.seeds - 1, p.seeds, p.embeddings ? "on" : "off");
+  static constexpr const char* kTitles[kNumCandidateProtocols] = {
+      "official (session items allowed, all labels)",
+      "new items (session items excluded, labels not in the session)"};
+  static constexpr const char* kGroups[] = {"weighted", "clicks", "carts", "orders"};
+  for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
+    out += fmt::format("\n{}: recall@20/50/100/200\n{:<22}", kTitles[pr], "list");
+    for (const char* g : kGroups) out += fmt::format(" | {:<27}", g);
+    out += "\n";
+    for (size_t li = 0; li < r.lists.size(); ++li) {
+      out += fmt::format("{:<22}", r.lists[li]);
+      std::array<KRecall, kNumKs> m;
+      for (size_t k = 0; k < kNumKs; ++k) m[k] = r.Mean(li, pr, k);
+      for (int g = 0; g < 4; ++g) {
+        out += " |";
+        for (size_t k = 0; k < kNumKs; ++k) {
+          out += fmt::format(" {:.4f}", g == 0 ? m[k].total : m[k].recall[g - 1]);
+        }
+      }
+      out += "\n";
+    }
+  }
+  const int merged = r.Find("merged"), baseline = r.Find("baseline");
+  const double m100 = r.Mean(merged, 1, 2).total, b100 = r.Mean(baseline, 1, 2).total;
+  out += fmt::format(
+      "\nnew-items weighted recall@100: merged {:.4f}, baseline (3 matrices + popularity fill) "
+      "{:.4f}, ratio {:.3f}\nper seed (queries, seconds):",
+      m100, b100, b100 > 0 ? m100 / b100 : 0.0);
+  for (const CandidateRecallSeed& run : r.runs) {
+    out += fmt::format(" {}: ({}, {:.1f} s)", run.seed, run.queries, run.seconds);
+  }
+  return out + "\n";
+}
+
+}  // namespace sessionrec
