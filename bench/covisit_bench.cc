@@ -1,7 +1,7 @@
 // Co-visitation build speed (docs/covisitation.md has the figures and commands).
 //
-// As a Google Benchmark it builds all three matrices from an in-memory synthetic store
-// (Zipf-popular items, lognormal session lengths with mean ~17, OTTO's type mix):
+// As a Google Benchmark it builds all three matrices from an in-memory store of the
+// project's synthetic sessions (data/generator.h, as `sessionrec generate --seed 42`):
 //   build-release/bench/covisit_bench --benchmark_filter=BuildAll
 // As a tool it loads a file (OTTO JSONL or an event store), builds all three matrices and
 // prints the time of each step; run it under /usr/bin/time -v for the peak RSS:
@@ -10,59 +10,39 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "covisit/covisit_builder.h"
+#include "data/generator.h"
 #include "data/load.h"
 
 namespace sessionrec {
 namespace {
 
-// A synthetic store shaped like OTTO: 1.86M items per 12.9M sessions, Zipf(1) popularity,
-// session length round(lognormal(log 6, 1.5)) in [2, 500] (mean ~17, median 6), gaps of
-// seconds to days, 90% clicks / 7.6% carts / 2.4% orders.
-EventStore SyntheticStore(size_t num_sessions, uint64_t seed) {
-  const size_t num_items = std::max<size_t>(1000, num_sessions * 144 / 1000);
-  std::vector<double> cdf(num_items);
-  double total = 0;
-  for (size_t i = 0; i < num_items; ++i) cdf[i] = total += 1.0 / static_cast<double>(i + 1);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0, 1);
-  std::lognormal_distribution<double> length(std::log(6.0), 1.5);
-  std::lognormal_distribution<double> gap(std::log(30.0), 2.0);
+// `sessionrec generate --sessions N --seed 42` as an in-memory store (the same sessions).
+EventStore GeneratedStore(size_t num_sessions) {
+  GeneratorParams g;
+  g.num_sessions = num_sessions;
+  g.seed = 42;
   EventStoreBuilder b;
-  std::vector<Event> events;
-  for (size_t s = 0; s < num_sessions; ++s) {
-    events.clear();
-    const int n = std::clamp(static_cast<int>(std::lround(length(rng))), 2, 500);
-    double ts = 1659304800 + u(rng) * 28 * 86400;
-    for (int i = 0; i < n; ++i) {
-      ts += std::min(gap(rng), 5.0 * 86400);
-      // Repeat views: a third of the events revisit an earlier item of the session.
-      ItemId aid;
-      if (!events.empty() && u(rng) < 0.33) {
-        aid = events[static_cast<size_t>(u(rng) * events.size())].aid;
-      } else {
-        aid = std::lower_bound(cdf.begin(), cdf.end(), u(rng) * total) - cdf.begin();
-      }
-      const double r = u(rng);
-      const EventType t =
-          r < 0.9 ? EventType::kClick : (r < 0.976 ? EventType::kCart : EventType::kOrder);
-      events.push_back({aid, static_cast<Timestamp>(ts), t});
-    }
-    if (!b.AddSession(static_cast<SessionId>(s), events).ok()) std::abort();
-  }
+  const Status st = GenerateSessions(
+      g,
+      [&](std::span<const Session> batch) {
+        for (const Session& s : batch) SR_RETURN_IF_ERROR(b.AddSession(s.id, s.events));
+        return absl::OkStatus();
+      },
+      nullptr);
+  if (!st.ok()) std::abort();
   return b.Finish();
 }
 
 void BM_BuildAll(benchmark::State& state) {
-  const EventStore st = SyntheticStore(static_cast<size_t>(state.range(0)), 42);
+  const EventStore st = GeneratedStore(static_cast<size_t>(state.range(0)));
   CovisitParams p;
   p.num_threads = static_cast<int>(state.range(1));
   for (auto _ : state) {
@@ -82,6 +62,10 @@ BENCHMARK(BM_BuildAll)
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
+
+// CPU seconds of the process over all threads: on a shared machine the wall time says how
+// busy the machine was, this says what the work cost.
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 // The tool mode; returns the process exit code.
 int RunTool(int argc, char** argv) {
@@ -104,6 +88,7 @@ int RunTool(int argc, char** argv) {
     }
   }
   auto t0 = std::chrono::steady_clock::now();
+  const double c0 = CpuSeconds();
   EventStore st;
   if (!input.empty()) {
     auto loaded = LoadEventStore(input);
@@ -113,19 +98,21 @@ int RunTool(int argc, char** argv) {
     }
     st = std::move(*loaded);
   } else {
-    st = SyntheticStore(synthetic, 42);
+    st = GeneratedStore(synthetic);
   }
-  const double load_s = Seconds(t0);
-  std::printf("input: %zu sessions, %zu events, %zu items; load %.3f s\n", st.num_sessions(),
-              st.num_events(), st.num_items(), load_s);
+  const double load_s = Seconds(t0), load_cpu = CpuSeconds() - c0;
+  std::printf("input: %zu sessions, %zu events, %zu items; load %.3f s (cpu %.3f s)\n",
+              st.num_sessions(), st.num_events(), st.num_items(), load_s, load_cpu);
   auto t1 = std::chrono::steady_clock::now();
+  const double c1 = CpuSeconds();
   auto m = BuildAllCovisit(st, p);
   if (!m.ok()) {
     std::fprintf(stderr, "%s\n", std::string(m.status().message()).c_str());
     return 1;
   }
-  const double build_s = Seconds(t1);
-  std::printf("build (3 matrices): %.3f s; load+build %.3f s\n", build_s, load_s + build_s);
+  const double build_s = Seconds(t1), build_cpu = CpuSeconds() - c1;
+  std::printf("build (3 matrices): %.3f s (cpu %.3f s); load+build %.3f s (cpu %.3f s)\n", build_s,
+              build_cpu, load_s + build_s, load_cpu + build_cpu);
   for (CovisitKind k : kAllCovisitKinds) {
     std::printf("  %-12s %zu entries\n", std::string(CovisitKindName(k)).c_str(),
                 m->Get(k).num_entries());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/str_cat.h"
+#include "covisit/huge_page_allocator.h"
 #include "covisit/session_tails.h"
 
 namespace sessionrec {
@@ -38,6 +39,14 @@ bool Better(const Candidate& a, const Candidate& b) {
   return a.weight > b.weight || (a.weight == b.weight && a.item < b.item);
 }
 
+// Visits of a row whose tails are prefetched ahead of use.
+constexpr size_t kPrefetchAhead = 8;
+
+void Prefetch(std::span<const TailEvent> tail) {
+  const char* p = reinterpret_cast<const char*>(tail.data());
+  for (size_t off = 0; off < tail.size_bytes(); off += 64) __builtin_prefetch(p + off);
+}
+
 int64_t AbsDiff(uint32_t a, uint32_t b) {
   return a > b ? static_cast<int64_t>(a - b) : static_cast<int64_t>(b - a);
 }
@@ -65,16 +74,16 @@ std::array<Csr, N> ComputeRows(const SessionTails& tails, int64_t window,
 
 #pragma omp parallel num_threads(threads)
   {
-    // Per-thread state for every item y of the row being computed: `seen` marks y as
-    // already paired in the current (row, session) visit, i.e. the notebook's
-    // drop_duplicates(['session','aid_x','aid_y']); `row` marks `acc` as belonging to the
-    // current row. One struct per item keeps each access to one cache line.
+    // Per-thread state for every item y of the row being computed. `seen` is the last visit
+    // (one row in one session) that paired y: equal to the current visit means y is already
+    // paired in this session, i.e. the notebook's drop_duplicates(['session','aid_x',
+    // 'aid_y']); below the row's first visit means `acc` is stale from an earlier row.
+    // One 16/24-byte struct per item keeps each pair to one cache line.
     struct Slot {
       uint64_t seen = 0;
-      uint32_t row = 0;
       std::array<double, N> acc{};
     };
-    std::vector<Slot> slots(rows);
+    std::vector<Slot, HugePageAllocator<Slot>> slots(rows);
     std::vector<ItemIndex> touched;
     std::vector<Candidate> cand;
     uint64_t visit = 0;
@@ -83,23 +92,27 @@ std::array<Csr, N> ComputeRows(const SessionTails& tails, int64_t window,
       const size_t row_end = std::min(rows, (b + 1) * kBlockRows);
       for (size_t r = b * kBlockRows; r < row_end; ++r) {
         const auto x_item = static_cast<ItemIndex>(r);
-        const auto stamp = static_cast<uint32_t>(r + 1);
+        const uint64_t row_begin = visit + 1;
         touched.clear();
-        for (uint32_t s : tails.SessionsWithItem(x_item)) {
+        const std::span<const TailRef> refs = tails.TailsWithItem(x_item);
+        for (size_t v = 0; v < refs.size(); ++v) {
+          // The tails of one row lie scattered over the whole tail array: fetch a few
+          // visits ahead so the loads overlap instead of stalling one by one.
+          if (v + kPrefetchAhead < refs.size()) Prefetch(tails.tail(refs[v + kPrefetchAhead]));
           ++visit;
-          const std::span<const TailEvent> tail = tails.tail(s);
+          const std::span<const TailEvent> tail = tails.tail(refs[v]);
           for (const TailEvent& x : tail) {
-            if (x.item != x_item) continue;
+            if (x.item() != x_item) continue;
             for (const TailEvent& y : tail) {
-              if (y.item == x_item || AbsDiff(x.ts, y.ts) >= window) continue;
-              Slot& slot = slots[y.item];
+              const ItemIndex y_item = y.item();
+              if (y_item == x_item || AbsDiff(x.ts, y.ts) >= window) continue;
+              Slot& slot = slots[y_item];
               if (slot.seen == visit) continue;
-              slot.seen = visit;
-              if (slot.row != stamp) {
-                slot.row = stamp;
+              if (slot.seen < row_begin) {
                 slot.acc = {};
-                touched.push_back(y.item);
+                touched.push_back(y_item);
               }
+              slot.seen = visit;
               const std::array<float, N> w = weight(x, y);
               for (int k = 0; k < N; ++k) slot.acc[k] += w[k];
             }
@@ -253,7 +266,10 @@ Status ValidateCovisitParams(const CovisitParams& p) {
     return absl::InvalidArgumentError(
         StrCat("co-visitation parameter ", field, " = ", value, ": ", want));
   };
-  if (p.tail_events < 1) return bad("tail_events", p.tail_events, "must be >= 1");
+  if (p.tail_events < 1 || p.tail_events > SessionTails::kMaxTailEvents) {
+    return bad("tail_events", p.tail_events,
+               StrCat("must be in 1..", SessionTails::kMaxTailEvents));
+  }
   if (p.window_seconds < 1) return bad("window_seconds", p.window_seconds, "must be >= 1");
   if (p.buy2buy_window_seconds < 1) {
     return bad("buy2buy_window_seconds", p.buy2buy_window_seconds, "must be >= 1");
@@ -313,7 +329,7 @@ StatusOr<CovisitMatrix> BuildCovisit(const EventStore& events, CovisitKind kind,
     case CovisitKind::kCartsOrders:
       csr = ComputeRows<1>(tails, p.window_seconds, top, threads,
                            [&](const TailEvent&, const TailEvent& y) {
-                             return std::array<float, 1>{p.type_weights[y.type]};
+                             return std::array<float, 1>{p.type_weights[y.type()]};
                            });
       break;
     case CovisitKind::kBuy2Buy:
@@ -340,7 +356,7 @@ StatusOr<CovisitMatrices> BuildAllCovisit(const EventStore& events, const Covisi
     std::array<Csr, 2> csr =
         ComputeRows<2>(tails, p.window_seconds, {p.clicks_top_k, p.carts_orders_top_k}, threads,
                        [&](const TailEvent& x, const TailEvent& y) {
-                         return std::array<float, 2>{tw(x.ts), p.type_weights[y.type]};
+                         return std::array<float, 2>{tw(x.ts), p.type_weights[y.type()]};
                        });
     std::string clicks_meta = Meta(CovisitKind::kClicks, p, range, events, csr[0]);
     std::string co_meta = Meta(CovisitKind::kCartsOrders, p, range, events, csr[1]);

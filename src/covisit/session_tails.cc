@@ -55,12 +55,13 @@ StatusOr<SessionTails> SessionTails::Build(const EventStore& events, int max_eve
                                            uint8_t type_mask, int num_threads) {
   const size_t num_sessions = events.num_sessions();
   const size_t num_items = events.num_items();
-  if (num_sessions >= UINT32_MAX) {
+  if (num_items >= kMaxItems) {
     return absl::InvalidArgumentError(
-        StrCat("co-visitation: ", num_sessions, " sessions; at most 2^32-2 are supported"));
+        StrCat("co-visitation: ", num_items, " items; at most 2^30-1 are supported"));
   }
-  if (max_events < 1) {
-    return absl::InvalidArgumentError(StrCat("co-visitation: tail length ", max_events, " < 1"));
+  if (max_events < 1 || max_events > kMaxTailEvents) {
+    return absl::InvalidArgumentError(
+        StrCat("co-visitation: tail length ", max_events, " is outside 1..", kMaxTailEvents));
   }
   const int threads = num_threads > 0 ? num_threads : omp_get_max_threads();
   const size_t max_tail = static_cast<size_t>(max_events);
@@ -90,30 +91,33 @@ StatusOr<SessionTails> SessionTails::Build(const EventStore& events, int max_eve
       const SessionView v = events.session(s);
       TailPositions(v, type_mask, max_tail, pos);
       TailEvent* out = t.events_.data() + t.offsets_[s];
-      for (uint32_t p : pos) *out++ = {v.items[p], v.ts[p], v.types[p]};
+      for (uint32_t p : pos) {
+        *out++ = {v.items[p] | static_cast<uint32_t>(v.types[p]) << 30, v.ts[p]};
+      }
     }
   }
 
-  // Item -> sessions, by counting sort over sessions in ascending order, so every list is
+  // Item -> tails, by counting sort over sessions in ascending order, so every list is
   // ascending. `last` marks the session an item was last counted in (each session once).
-  std::vector<uint32_t> last(num_items, UINT32_MAX);
+  std::vector<size_t> last(num_items, SIZE_MAX);
   t.item_offsets_.assign(num_items + 1, 0);
   for (size_t s = 0; s < num_sessions; ++s) {
     for (const TailEvent& e : t.tail(s)) {
-      if (last[e.item] == s) continue;
-      last[e.item] = static_cast<uint32_t>(s);
-      ++t.item_offsets_[e.item + 1];
+      if (last[e.item()] == s) continue;
+      last[e.item()] = s;
+      ++t.item_offsets_[e.item() + 1];
     }
   }
   for (size_t i = 0; i < num_items; ++i) t.item_offsets_[i + 1] += t.item_offsets_[i];
-  t.item_sessions_.resize(t.item_offsets_.back());
+  t.item_tails_.resize(t.item_offsets_.back());
   std::vector<uint64_t> fill(t.item_offsets_.begin(), t.item_offsets_.end() - 1);
-  std::fill(last.begin(), last.end(), UINT32_MAX);
+  std::fill(last.begin(), last.end(), SIZE_MAX);
   for (size_t s = 0; s < num_sessions; ++s) {
+    const TailRef ref{t.offsets_[s] << 16 | (t.offsets_[s + 1] - t.offsets_[s])};
     for (const TailEvent& e : t.tail(s)) {
-      if (last[e.item] == s) continue;
-      last[e.item] = static_cast<uint32_t>(s);
-      t.item_sessions_[fill[e.item]++] = static_cast<uint32_t>(s);
+      if (last[e.item()] == s) continue;
+      last[e.item()] = s;
+      t.item_tails_[fill[e.item()]++] = ref;
     }
   }
   return t;

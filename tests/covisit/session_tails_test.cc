@@ -17,8 +17,34 @@ constexpr EventType kO = EventType::kOrder;
 
 std::vector<ItemIndex> TailItems(const SessionTails& t, size_t s) {
   std::vector<ItemIndex> out;
-  for (const TailEvent& e : t.tail(s)) out.push_back(e.item);
+  for (const TailEvent& e : t.tail(s)) out.push_back(e.item());
   return out;
+}
+
+// The sessions whose tails TailsWithItem(x) refers to, found by comparing spans.
+std::vector<size_t> Sessions(const SessionTails& t, ItemIndex x) {
+  std::vector<size_t> out;
+  for (TailRef r : t.TailsWithItem(x)) {
+    for (size_t s = 0; s < t.num_sessions(); ++s) {
+      if (!t.tail(s).empty() && t.tail(s).data() == t.tail(r).data() &&
+          t.tail(s).size() == r.size()) {
+        out.push_back(s);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(SessionTails, PacksItemAndType) {
+  const EventStore st = MakeStore({{{7, 5, kO}, {8, 6, kK}}});
+  auto t = SessionTails::Build(st, 30, 0b111, 1);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->tail(0).size(), 2u);
+  EXPECT_EQ(t->tail(0)[0].item(), 1u);
+  EXPECT_EQ(t->tail(0)[0].type(), static_cast<uint8_t>(kK));
+  EXPECT_EQ(t->tail(0)[0].ts, 6u);
+  EXPECT_EQ(t->tail(0)[1].type(), static_cast<uint8_t>(kO));
+  EXPECT_FALSE(SessionTails::Build(st, SessionTails::kMaxTailEvents + 1, 0b111, 1).ok());
 }
 
 TEST(SessionTails, OrdersByTimeDescendingWithStoreOrderOnTies) {
@@ -55,9 +81,9 @@ TEST(SessionTails, IndexListsSessionsOnceAndSkipsPairlessTails) {
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(t->num_tail_events(), 5u);
     EXPECT_TRUE(t->tail(1).empty());
-    EXPECT_THAT(t->SessionsWithItem(0), ElementsAre(0u, 2u));
-    EXPECT_THAT(t->SessionsWithItem(1), ElementsAre(0u));
-    EXPECT_THAT(t->SessionsWithItem(2), ElementsAre(2u));
+    EXPECT_EQ(Sessions(*t, 0), (std::vector<size_t>{0, 2}));
+    EXPECT_EQ(Sessions(*t, 1), (std::vector<size_t>{0}));
+    EXPECT_EQ(Sessions(*t, 2), (std::vector<size_t>{2}));
   }
   EXPECT_FALSE(SessionTails::Build(st, 0, 0b111, 1).ok());
 }
