@@ -1,11 +1,13 @@
 // Import speed of OTTO JSONL on one core. The input is a synthetic file of 200k sessions
-// (~3M events, OTTO-like: ms timestamps, 7-digit aids, ~90% clicks) written once into a
+// (~3M events, OTTO-like: ms timestamps, aids up to 1.86M with heavy-tailed popularity,
+// ~90% clicks) written once into a
 // temporary file. Throughput is reported as bytes/s of JSONL consumed.
 //
 //   build-release/bench/import_bench --benchmark_filter=Jsonl
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -26,9 +28,15 @@ const std::string& SyntheticJsonl() {
                         .string();
     std::mt19937_64 rng(42);
     std::geometric_distribution<int> length(1.0 / 15.0);
-    std::uniform_int_distribution<uint64_t> aid(0, 1'855'602);
-    std::uniform_int_distribution<int> gap_ms(1'000, 600'000);
     std::uniform_real_distribution<double> u(0, 1);
+    // Heavy-tailed popularity like OTTO's (density ~ 1/aid over 1.86M items).
+    const double log_items = std::log(1'855'603.0);
+    // The popularity rank is scrambled so aids keep OTTO's 1-7 digits.
+    auto aid = [&](std::mt19937_64& g) {
+      const auto rank = static_cast<uint64_t>(std::exp(u(g) * log_items));
+      return static_cast<ItemId>(rank * 1'000'003 % 1'855'603);
+    };
+    std::uniform_int_distribution<int> gap_ms(1'000, 600'000);
     auto w = OttoJsonlWriter::Open(p, {.ts_in_milliseconds = true});
     if (!w.ok()) std::abort();
     Session s;
