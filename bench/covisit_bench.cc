@@ -7,6 +7,7 @@
 // prints the time of each step; run it under /usr/bin/time -v for the peak RSS:
 //   build-release/bench/covisit_bench --input FILE [--threads N] [--save-dir DIR]
 //   build-release/bench/covisit_bench --synthetic-sessions N [--threads N]
+//   build-release/bench/covisit_bench --synthetic-sessions N --write-jsonl FILE
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "covisit/covisit_builder.h"
 #include "data/generator.h"
 #include "data/load.h"
+#include "data/otto_jsonl.h"
 
 namespace sessionrec {
 namespace {
@@ -69,7 +71,7 @@ double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 
 // The tool mode; returns the process exit code.
 int RunTool(int argc, char** argv) {
-  std::string input, save_dir;
+  std::string input, save_dir, write_jsonl;
   size_t synthetic = 0;
   CovisitParams p;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -80,6 +82,8 @@ int RunTool(int argc, char** argv) {
       synthetic = std::stoull(value);
     } else if (flag == "--threads") {
       p.num_threads = std::stoi(value);
+    } else if (flag == "--write-jsonl") {
+      write_jsonl = value;
     } else if (flag == "--save-dir") {
       save_dir = value;
     } else {
@@ -99,6 +103,20 @@ int RunTool(int argc, char** argv) {
     st = std::move(*loaded);
   } else {
     st = GeneratedStore(synthetic);
+  }
+  if (!write_jsonl.empty()) {
+    // The same bytes as `sessionrec generate --sessions N --seed 42 --ts-ms`, for timing the
+    // load of a JSONL file.
+    auto w = OttoJsonlWriter::Open(write_jsonl, {.ts_in_milliseconds = true});
+    Status s = w.ok() ? Status() : w.status();
+    for (size_t i = 0; s.ok() && i < st.num_sessions(); ++i) s = w->Add(st.ToSession(i));
+    if (s.ok()) s = w->Finish();
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    std::printf("wrote %s\n", write_jsonl.c_str());
+    return 0;
   }
   const double load_s = Seconds(t0), load_cpu = CpuSeconds() - c0;
   std::printf("input: %zu sessions, %zu events, %zu items; load %.3f s (cpu %.3f s)\n",
