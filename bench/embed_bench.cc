@@ -9,7 +9,8 @@
 //       seed 1..S and prints the next-item similarity check (embed/embed_quality.h).
 //   embed_bench train (--input EVENTS | --generate SESSIONS) --model-dir DIR
 //                     [--trainer T] [--threads N] [--encoding float32|int8]
-//       runs TrainEmbeddingArtifacts and prints its stats (wrap in /usr/bin/time -v).
+//       runs TrainEmbeddingArtifacts and prints its stats (wrap in /usr/bin/time -v);
+//       with --save FILE it only writes the (generated) store to FILE as EVENTS.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -113,6 +114,11 @@ std::string Get(const std::map<std::string, std::string>& f, const std::string& 
   return it == f.end() ? def : it->second;
 }
 
+int Fail(const Status& s) {
+  std::fprintf(stderr, "%s\n", s.ToString().c_str());
+  return 1;
+}
+
 double Secs(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -134,16 +140,14 @@ EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
 int Quality(const std::map<std::string, std::string>& f) {
   DelimitedImportOptions opt;
   Status s = ApplyImportPreset(Get(f, "--preset", "rees46"), &opt);
-  if (!s.ok()) return std::fprintf(stderr, "%s\n", std::string(s.message()).c_str()), 1;
+  if (!s.ok()) return Fail(s);
   opt.inputs = {{Get(f, "--input", "")}};
   auto data = ImportDelimited(opt);
-  if (!data.ok())
-    return std::fprintf(stderr, "%s\n", std::string(data.status().message()).c_str()), 1;
+  if (!data.ok()) return Fail(data.status());
   SplitParams sp;
   sp.days = std::stod(Get(f, "--days", "0.02"));
   auto split = SplitOtto(*data, sp);
-  if (!split.ok())
-    return std::fprintf(stderr, "%s\n", std::string(split.status().message()).c_str()), 1;
+  if (!split.ok()) return Fail(split.status());
   EventStoreBuilder tb;
   for (size_t i = 0; i < data->num_sessions(); ++i) {
     const SessionView v = data->session(i);
@@ -167,8 +171,7 @@ int Quality(const std::map<std::string, std::string>& f) {
     auto table = p.trainer == EmbedTrainer::kSgns ? TrainSgns(split->train, p)
                                                   : TrainFastText(split->train, p, dir.string());
     secs += Secs(t);
-    if (!table.ok())
-      return std::fprintf(stderr, "%s\n", std::string(table.status().message()).c_str()), 1;
+    if (!table.ok()) return Fail(table.status());
     const NextItemSimilarity r = EvaluateNextItemSimilarity(*table, test, seed);
     std::printf(
         "seed %d: vectors %zu/%zu, evaluated %zu/%zu sessions, win rate %.4f "
@@ -199,13 +202,18 @@ int Train(const std::map<std::string, std::string>& f) {
           return absl::OkStatus();
         },
         nullptr);
-    if (!s.ok()) return std::fprintf(stderr, "%s\n", std::string(s.message()).c_str()), 1;
+    if (!s.ok()) return Fail(s);
     store = b.Finish();
   } else {
     store = LoadEventStore(Get(f, "--input", ""));
   }
-  if (!store.ok())
-    return std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str()), 1;
+  if (!store.ok()) return Fail(store.status());
+  if (f.count("--save")) {  // generate once, then train from the mapped file
+    const Status saved = store->Save(f.at("--save"));
+    if (!saved.ok()) return Fail(saved);
+    std::printf("saved %s\n", f.at("--save").c_str());
+    return 0;
+  }
   std::printf("input: %zu sessions, %zu events, %zu items, %.1f s\n", store->num_sessions(),
               store->num_events(), store->num_items(), Secs(t0));
   const std::string dir = Get(f, "--model-dir", "/tmp/embed_model");
@@ -213,7 +221,7 @@ int Train(const std::map<std::string, std::string>& f) {
   const EmbedParams p = ParamsFrom(f);
   const auto t1 = std::chrono::steady_clock::now();
   auto st = TrainEmbeddingArtifacts(*store, p, dir);
-  if (!st.ok()) return std::fprintf(stderr, "%s\n", std::string(st.status().message()).c_str()), 1;
+  if (!st.ok()) return Fail(st.status());
   std::printf(
       "embeddings: %zu/%zu items with vector, train %.1f s; %s index %.1f s; "
       "neighbours %zu entries %.1f s; sessions %zu stored %.1f s; total %.1f s\n",
@@ -229,8 +237,7 @@ int Train(const std::map<std::string, std::string>& f) {
   }
   const auto t2 = std::chrono::steady_clock::now();
   auto loaded = LoadEmbeddingArtifacts(dir, p.neighbors);
-  if (!loaded.ok())
-    return std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str()), 1;
+  if (!loaded.ok()) return Fail(loaded.status());
   std::printf("load (validate + index): %.1f s\n", Secs(t2));
   return 0;
 }

@@ -1,5 +1,11 @@
 #include "embed/ann_index.h"
 
+// hnswlib 0.6.2's SSE path prefetches one link past the end of a link list (searchBaseLayer
+// reads datal[j + 1] for the last j): a 4-byte over-read that stays inside malloc's
+// rounding, but AddressSanitizer aborts on it. Sanitizer builds use hnswlib's plain path.
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_MANUAL_VECTORIZATION
+#endif
 #include <hnswlib/hnswlib.h>
 #include <unistd.h>
 
@@ -54,12 +60,12 @@ std::unique_ptr<ItemAnnIndex> ItemAnnIndex::Build(const EmbeddingTable& table,
     for (ItemIndex i = 0; i < table.num_items(); ++i) {
       if (table.HasVector(i)) items.push_back(i);
     }
+    // Inserted on one thread in index order: hnswlib 0.6.2's concurrent addPoint reads a
+    // neighbour's upper-level link list while it is being created (an AddressSanitizer
+    // heap-buffer-overflow in searchBaseLayer), and one thread also makes the graph a pure
+    // function of (table, params, seed). Searches below run in parallel.
     auto* h = impl->hnsw.get();
-    // The first point alone, then the rest in parallel (hnswlib's addPoint is thread-safe
-    // once an entry point exists). Insertion order under threads varies: not bit-identical.
-    h->addPoint(table.Row(items[0]).data(), items[0]);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 256)
-    for (size_t j = 1; j < items.size(); ++j) h->addPoint(table.Row(items[j]).data(), items[j]);
+    for (ItemIndex i : items) h->addPoint(table.Row(i).data(), i);
     h->setEf(std::max(params.ef_search, params.k + 1));
   }
   return std::unique_ptr<ItemAnnIndex>(new ItemAnnIndex(std::move(impl)));

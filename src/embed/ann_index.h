@@ -39,7 +39,8 @@ class ItemAnnIndex {
   ItemAnnIndex& operator=(const ItemAnnIndex&) = delete;
 
   // Exact when table.num_with_vector() < params.exact_below or `force_exact`, else HNSW
-  // (built with `threads` threads and `seed`).
+  // (built on one thread with `seed`; `threads` is unused until hnswlib's parallel insert
+  // is safe, see ann_index.cc).
   static std::unique_ptr<ItemAnnIndex> Build(const EmbeddingTable& table,
                                              const NeighborParams& params, int threads,
                                              uint64_t seed, bool force_exact = false);

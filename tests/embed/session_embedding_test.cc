@@ -63,8 +63,8 @@ EventStore FourSessions() {
   EventStoreBuilder b;
   // aids 10..13 map to dense 0..3 in order of first appearance.
   const std::vector<Event> s0 = {{10, 1000, EventType::kClick}, {11, 1001, EventType::kCart}};
-  const std::vector<Event> s1 = {{13, 2000, EventType::kClick}};  // no vector
-  const std::vector<Event> s2 = {{12, 100000, EventType::kClick}};
+  const std::vector<Event> s1 = {{12, 2000, EventType::kClick}};
+  const std::vector<Event> s2 = {{13, 100000, EventType::kClick}};  // dense 3: no vector
   const std::vector<Event> s3 = {{11, 300000, EventType::kOrder}, {12, 300001, EventType::kClick}};
   SR_CHECK(b.AddSession(40, s0).ok());
   SR_CHECK(b.AddSession(7, s1).ok());
@@ -80,8 +80,8 @@ TEST(SessionEmbeddingStore, BuildsSortedAndRoundTrips) {
   p.threads = 2;
   auto st = SessionEmbeddingStore::Build(store, t, p);
   ASSERT_TRUE(st.ok()) << st.status();
-  ASSERT_EQ(st->size(), 3u);  // session 7 has no vector
-  EXPECT_EQ(st->session_ids()[0], -3);
+  ASSERT_EQ(st->size(), 3u);  // session -3 has no vector
+  EXPECT_EQ(st->session_ids()[0], 7);
   EXPECT_EQ(st->session_ids()[1], 12);
   EXPECT_EQ(st->session_ids()[2], 40);
   const auto dir = testing::TempDir("sessemb");

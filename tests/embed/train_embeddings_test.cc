@@ -15,6 +15,8 @@ TEST(TrainEmbeddingArtifacts, WritesArtifactsTheLoaderAccepts) {
   EmbedParams p;
   p.dim = 16;
   p.threads = 1;
+  p.epochs = 10;
+  p.subsample = 0;  // 40 items: the default threshold would drop most tokens
   p.neighbors.k = 5;
   const auto dir = testing::TempDir("train_embed");
   auto st = TrainEmbeddingArtifacts(store, p, dir.string());
