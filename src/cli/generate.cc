@@ -52,7 +52,7 @@ Status RunGenerate(const GenerateArgs& args) {
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << stats.ToString()
-            << fmt::format("wrote {} in {:.2f} s ({:.1f}M events/s)\n", args.output, secs,
+            << fmt::format("wrote {} in {:.2f} s ({:.2f}M events/s)\n", args.output, secs,
                            static_cast<double>(stats.events) / secs / 1e6);
   return absl::OkStatus();
 }

@@ -171,6 +171,11 @@ void SessionGenerator::Generate(uint64_t index, Session* out) const {
   const auto len = static_cast<size_t>(std::clamp(std::llround(std::min(raw_len, 1e9)), 2LL,
                                                   static_cast<long long>(p_.max_session_length)));
 
+  // Reused storage would otherwise ratchet up to the longest session each batch slot ever
+  // held (heavy tail: hundreds of MB at OTTO size); keep it near this session's length.
+  if (ev.capacity() > 4 * len + 64) std::vector<Event>().swap(ev);
+  ev.reserve(len);
+
   const uint32_t groups = static_cast<uint32_t>(num_groups());
   const uint32_t g1 = SampleGroup(r.Uniform());
   uint32_t g2 = g1;
