@@ -16,11 +16,13 @@
 #include "data/otto_jsonl.h"
 
 namespace sessionrec {
-namespace {
 
 constexpr int kSessions = 200'000;
 
-// Writes the synthetic file once per process and returns its path and size.
+// Set once the synthetic file exists; main() removes it.
+std::string created_path;
+
+// Writes the synthetic file once per process and returns its path.
 const std::string& SyntheticJsonl() {
   static const std::string path = [] {
     std::string p = (std::filesystem::temp_directory_path() /
@@ -55,7 +57,7 @@ const std::string& SyntheticJsonl() {
       if (!w->Add(s).ok()) std::abort();
     }
     if (!w->Finish().ok()) std::abort();
-    std::atexit([] { std::filesystem::remove(SyntheticJsonl()); });
+    created_path = p;
     return p;
   }();
   return path;
@@ -109,7 +111,14 @@ void BM_WriteJsonl(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteJsonl)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
-}  // namespace
 }  // namespace sessionrec
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  // Removed here, not in an atexit handler: the path's own static dies first.
+  if (!sessionrec::created_path.empty()) std::filesystem::remove(sessionrec::created_path);
+  return 0;
+}
