@@ -35,7 +35,8 @@ CovisitMatrix SmallMatrix() {
   return CovisitMatrix({0, 2, 3, 3, 3}, {B, C, C}, {4.0f, 2.0f, 1.0f});
 }
 
-std::vector<ScoredCandidate> Run(const CandidateSource& s, const SessionContext& ctx, size_t k) {
+std::vector<ScoredCandidate> Candidates(const CandidateSource& s, const SessionContext& ctx,
+                                        size_t k) {
   CandidateScratch scratch(4);
   std::vector<ScoredCandidate> out;
   s.Generate(ctx, k, scratch, out);
@@ -43,7 +44,8 @@ std::vector<ScoredCandidate> Run(const CandidateSource& s, const SessionContext&
 }
 
 MATCHER_P2(Cand, item, score, "") {
-  return arg.item == item && std::abs(arg.score - static_cast<float>(score)) < 1e-5f;
+  return arg.item == static_cast<ItemIndex>(item) &&
+         std::abs(arg.score - static_cast<float>(score)) < 1e-5f;
 }
 
 TEST(CandidatesTest, SessionItemsAreRecencyAndTypeWeighted) {
@@ -52,28 +54,30 @@ TEST(CandidatesTest, SessionItemsAreRecencyAndTypeWeighted) {
   const TestSession s({A, B, A}, {kClick, kCart, kClick});
   auto src = MakeSessionItemsSource({});
   EXPECT_EQ(src->name(), "session");
-  EXPECT_THAT(Run(*src, s.Context(), 10), ElementsAre(Cand(B, 2.611652), Cand(A, 1.757858)));
-  EXPECT_THAT(Run(*src, s.Context(), 1), ElementsAre(Cand(B, 2.611652)));
-  EXPECT_THAT(Run(*src, s.Context(true), 10), IsEmpty());
+  EXPECT_THAT(Candidates(*src, s.Context(), 10), ElementsAre(Cand(B, 2.611652), Cand(A, 1.757858)));
+  EXPECT_THAT(Candidates(*src, s.Context(), 1), ElementsAre(Cand(B, 2.611652)));
+  EXPECT_THAT(Candidates(*src, s.Context(true), 10), IsEmpty());
 }
 
 TEST(CandidatesTest, CovisitSourceAggregatesRowNormalisedNeighbours) {
   const CovisitMatrix m = SmallMatrix();
   auto src = MakeCovisitSource("covisit_small", m, {});
   // One click on A (weight 1): B 4/4, C 2/4.
-  EXPECT_THAT(Run(*src, TestSession({A}, {kClick}).Context(), 10),
+  EXPECT_THAT(Candidates(*src, TestSession({A}, {kClick}).Context(), 10),
               ElementsAre(Cand(B, 1.0), Cand(C, 0.5)));
   // A (age 1, w 2^-0.2 = 0.870551) then B (w 1): B 0.870551; C 0.870551 * 0.5 + 1 = 1.435275.
   const TestSession ab({A, B}, {kClick, kClick});
-  EXPECT_THAT(Run(*src, ab.Context(), 10), ElementsAre(Cand(C, 1.435275), Cand(B, 0.870551)));
-  EXPECT_THAT(Run(*src, ab.Context(true), 10), ElementsAre(Cand(C, 1.435275)));
+  EXPECT_THAT(Candidates(*src, ab.Context(), 10),
+              ElementsAre(Cand(C, 1.435275), Cand(B, 0.870551)));
+  EXPECT_THAT(Candidates(*src, ab.Context(true), 10), ElementsAre(Cand(C, 1.435275)));
 }
 
 TEST(CandidatesTest, EmbeddingNeighboursSkipNegativeSimilarities) {
   // Row A: B 0.9, C -0.1; others empty.
   const ItemNeighbors n({0, 2, 2, 2, 2}, {B, C}, {0.9f, -0.1f});
   auto src = MakeEmbeddingNeighborsSource(n, {}, 5);
-  EXPECT_THAT(Run(*src, TestSession({A}, {kClick}).Context(), 10), ElementsAre(Cand(B, 0.9)));
+  EXPECT_THAT(Candidates(*src, TestSession({A}, {kClick}).Context(), 10),
+              ElementsAre(Cand(B, 0.9)));
 }
 
 TEST(CandidatesTest, PopularityListsAndSource) {
@@ -92,8 +96,8 @@ TEST(CandidatesTest, PopularityListsAndSource) {
   auto src = MakePopularitySource(lists, PopularityKind::kAll);
   EXPECT_EQ(src->name(), "pop_all");
   const TestSession s({2}, {kClick});
-  EXPECT_THAT(Run(*src, s.Context(), 2), ElementsAre(Cand(2, 2), Cand(0, 1)));
-  EXPECT_THAT(Run(*src, s.Context(true), 2), ElementsAre(Cand(0, 1), Cand(1, 1)));
+  EXPECT_THAT(Candidates(*src, s.Context(), 2), ElementsAre(Cand(2, 2), Cand(0, 1)));
+  EXPECT_THAT(Candidates(*src, s.Context(true), 2), ElementsAre(Cand(0, 1), Cand(1, 1)));
 }
 
 TEST(CandidatesTest, RegistryCreatesByNameAndNamesWhatIsMissing) {
