@@ -156,6 +156,21 @@ TEST_F(TrainRecommendTest, TrainsOnTheOttoSample) {
   CliRun t = Sessionrec("train --input " + otto + " --model-dir " + P("otto") + " --threads 2");
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_NE(t.out.find("20 sessions, 862 events, 510 items"), std::string::npos) << t.out;
+  // Without --only covisit the embedding stage runs and the bundle serves its vectors.
+  auto bundle = LoadModelBundle(P("otto"));
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const ModelBundle& b = **bundle;
+  EXPECT_TRUE(b.stats().embeddings_loaded);
+  ASSERT_GT(b.stats().embedding_dimension, 0u);
+  auto v = b.ItemEmbedding(1517085);  // the first aid of the sample
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->size(), b.stats().embedding_dimension);
+  EXPECT_FALSE(b.ItemEmbedding(42).has_value());  // not in the sample
+  std::vector<Event> events = {{1517085, 1659304800, EventType::kClick}};
+  auto s = b.SessionEmbedding(events);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->size(), b.stats().embedding_dimension);
+  EXPECT_TRUE(b.TrainingSessionEmbedding(0).has_value());
   CliRun r = Sessionrec("recommend --model-dir " + P("otto") + " --input " + otto + " --output " +
                         P("otto.csv"));
   ASSERT_EQ(r.code, 0) << r.out;
