@@ -127,12 +127,16 @@ void Handlers::BatchRecommend(std::string_view body, HttpAnswer* out) const {
   if (!s.ok()) return Error(400, std::string(s.message()), out);
   const size_t n = batch.entries.size();
   results.resize(n);
-  pool_.ParallelFor(n, options_.batch_chunk, [&](size_t i) {
-    BatchEntry& e = batch.entries[i];
+  // Name the thread_local vectors through plain references: inside the lambda, on a
+  // helper thread, `batch` and `results` would otherwise mean that thread's own copies.
+  std::vector<BatchEntry>& entries = batch.entries;
+  std::vector<Recommendations>& answers = results;
+  pool_.ParallelFor(n, options_.batch_chunk, [&entries, &answers, this](size_t i) {
+    BatchEntry& e = entries[i];
     if (!e.error.empty()) return;
     // One failing session must not fail the batch: it becomes an entry of "errors".
     try {
-      results[i] = backend_.Recommend(e.request.events, e.request.options);
+      answers[i] = backend_.Recommend(e.request.events, e.request.options);
     } catch (const std::exception& ex) {
       e.error = StrCat("internal error: ", ex.what());
     } catch (...) {

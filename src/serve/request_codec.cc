@@ -137,7 +137,8 @@ bool ReadInt(od::value& v, std::string_view field, Int min, Int max, Ctx& c, Int
   if (nt == od::number_type::unsigned_integer) {
     uint64_t u;
     error_code e = v.get_uint64().get(u);
-    if (e == simdjson::NUMBER_OUT_OF_RANGE || (!e && u > static_cast<uint64_t>(max))) {
+    // simdjson 3.0 reports integers >= 2^64 as INCORRECT_TYPE.
+    if (IsTypeError(e) || (!e && u > static_cast<uint64_t>(max))) {
       return Fail(c, field, ": must be an integer in ", min, "..", max);
     }
     if (e) return Syntax(c, e);
@@ -439,6 +440,15 @@ bool StartDocument(std::string_view body, od::document* doc, std::string_view* t
   od::json_type t;
   if (error_code e = doc->type().get(t)) return Syntax(c, e);
   if (t != od::json_type::object) {
+    // "nonsense" starts like null: tell a malformed body from a real scalar.
+    od::value root;
+    if (error_code e = doc->get_value().get(root)) {
+      if (e != simdjson::SCALAR_DOCUMENT_AS_VALUE) return Syntax(c, e);
+    }
+    if (t == od::json_type::null) {
+      bool is_null = false;
+      if (doc->is_null().get(is_null) || !is_null) return Syntax(c, simdjson::N_ATOM_ERROR);
+    }
     return Fail(c, "request body must be a JSON object, got ", TypeName(t));
   }
   return true;
