@@ -227,7 +227,9 @@ TEST_F(HttpModelTest, RecommendsNewItemsUnlessIncludeSeen) {
     const auto& combined = r["scores"]["combined"];
     for (size_t i = 0; i < 20; ++i) {
       EXPECT_FALSE(seen.count(r["recommendations"][i].get<uint64_t>()));
-      if (i > 0) EXPECT_GE(combined[i - 1].get<double>(), combined[i].get<double>());
+      if (i > 0) {
+        EXPECT_GE(combined[i - 1].get<double>(), combined[i].get<double>());
+      }
     }
     json with_seen = s;
     with_seen["include_seen"] = true;

@@ -16,7 +16,9 @@ const RequestLimits kLimits;
 std::string RecommendError(const std::string& body, RecommendRequest* out = nullptr) {
   RecommendRequest local;
   Status s = DecodeRecommendRequest(body, kLimits, out ? out : &local);
-  if (!s.ok()) EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  if (!s.ok()) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  }
   return std::string(s.message());
 }
 
