@@ -12,7 +12,7 @@ packages=(
   libabsl-dev libtbb-dev libzstd-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk
+  wrk ccache
 )
 
 missing=()
