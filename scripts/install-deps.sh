@@ -13,6 +13,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk ccache
+  libhiredis-dev prometheus-cpp-dev redis-server nginx
 )
 
 missing=()
