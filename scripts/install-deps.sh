@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk ccache
   libhiredis-dev prometheus-cpp-dev redis-server nginx
+  chromium
 )
 
 missing=()
