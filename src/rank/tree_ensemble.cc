@@ -220,11 +220,15 @@ StatusOr<TreeSpan> AppendTree(std::string_view source, const object& tree, size_
 }
 
 // One step of a walk: the child that `x` (the row) takes at `node`.
+// Branch-free on purpose: the direction is data-dependent and unpredictable, so a branch
+// would mispredict about every other level. NaN fails `v < value`, so it goes left exactly
+// when its default-left bit is set.
 inline uint32_t Step(const TreeNode& node, const float* x) {
-  const float v = x[node.feature_and_default_left & kFeatureMask];
-  const bool left =
-      std::isnan(v) ? (node.feature_and_default_left & kDefaultLeftBit) != 0 : v < node.value;
-  return left ? node.left : node.right;
+  const uint32_t fd = node.feature_and_default_left;
+  const float v = x[fd & kFeatureMask];
+  const uint32_t go_left =
+      static_cast<uint32_t>(v < node.value) | (static_cast<uint32_t>(v != v) & (fd >> 31));
+  return node.right + ((node.left - node.right) & (0u - go_left));
 }
 
 // Same as XGBoost's common::Sigmoid (1.7), so probabilities match to the bit.
