@@ -1,0 +1,33 @@
+// Per-thread working memory of the feature families (features/feature_builder.h): an
+// item -> candidate-row map over the catalogue and small per-session buffers. Not
+// thread-safe; one per thread. After warm-up, building features allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/types.h"
+
+namespace sessionrec {
+
+// A column block of the row-major feature matrix: out[r * stride + j] is feature j of
+// candidate row r in this family's block.
+struct FeatureBlock {
+  float* out;
+  size_t stride;
+  float& at(size_t r, size_t j) const { return out[r * stride + j]; }
+};
+
+struct FeatureScratch {
+  // slot[item] = candidate row, UINT32_MAX when the item is not a candidate. Grown to the
+  // catalogue size on first use and reset to UINT32_MAX after every call.
+  std::vector<uint32_t> slot;
+  std::vector<float> session_embedding;
+  std::vector<ItemIndex> recent;  // distinct recent items (embedding family)
+
+  void EnsureCatalogue(size_t num_items) {
+    if (slot.size() < num_items) slot.resize(num_items, UINT32_MAX);
+  }
+};
+
+}  // namespace sessionrec

@@ -1,0 +1,136 @@
+// The rankers stage: trained by default with the model, schema and files in the model
+// dir, and no test-period data reaching training (changing the test period's sessions
+// leaves the trained rankers byte-identical).
+#include "pipeline/ranker_training.h"
+
+#include <gtest/gtest.h>
+
+#include "core/str_cat.h"
+#include "data/generator.h"
+#include "data/split.h"
+#include "pipeline/train_model.h"
+#include "rank/ranker_set.h"
+#include "test_util.h"
+
+namespace sessionrec {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<Session> Generated(uint64_t n, uint64_t seed, int days) {
+  GeneratorParams p;
+  p.num_sessions = n;
+  p.seed = seed;
+  p.num_items = 400;
+  p.days = days;
+  p.threads = 1;
+  p.max_session_length = 40;
+  std::vector<Session> out;
+  SR_CHECK(GenerateSessions(
+               p,
+               [&](std::span<const Session> b) {
+                 out.insert(out.end(), b.begin(), b.end());
+                 return absl::OkStatus();
+               },
+               nullptr)
+               .ok());
+  return out;
+}
+
+// `history` followed by `later` (shifted to start after the history ends, new ids).
+EventStore Log(const std::vector<Session>& history, const std::vector<Session>& later) {
+  EventStoreBuilder b;
+  Timestamp end = 0;
+  for (const Session& s : history) {
+    SR_CHECK(b.AddSession(s.id, s.events).ok());
+    for (const Event& e : s.events) end = std::max(end, e.ts);
+  }
+  Timestamp first = INT64_MAX;
+  for (const Session& s : later) first = std::min(first, s.events.front().ts);
+  for (const Session& s : later) {
+    std::vector<Event> ev = s.events;
+    for (Event& e : ev) e.ts = e.ts - first + end + 3600;
+    SR_CHECK(b.AddSession(s.id + 1'000'000, ev).ok());
+  }
+  return b.Finish();
+}
+
+TrainParams Params() {
+  TrainParams p;
+  p.only_covisit = true;
+  p.threads = 1;
+  p.rankers.candidates = 30;
+  p.rankers.train.booster.num_rounds = 15;
+  return p;
+}
+
+std::string RankerFiles(const fs::path& dir) {
+  std::string all;
+  for (const char* f : {"feature_schema.json", "rankers/clicks.json", "rankers/carts.json",
+                        "rankers/orders.json"}) {
+    all += testing::ReadFile(dir / f);
+  }
+  return all;
+}
+
+TEST(RankerTraining, TrainsByDefaultAndWritesTheModelDirFiles) {
+  const EventStore log = Log(Generated(1500, 1, 2), {});
+  const fs::path dir = testing::TempDir("ranker_stage") / "model";
+  StatusOr<TrainReport> r = TrainModel(log, Params(), dir.string());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->rankers.trained) << r->rankers.skipped;
+  EXPECT_GE(r->rankers.features, 40u);
+  EXPECT_GT(r->rankers.rows, 0u);
+  for (const char* f :
+       {"feature_schema.json", "feature_importance.json", "rankers/rankers.json",
+        "rankers/clicks.json", "rankers/carts.json", "rankers/orders.json", "item_features.bin"}) {
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  }
+  StatusOr<std::unique_ptr<RankerSet>> set = RankerSet::Load(dir.string());
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ((*set)->schema().size(), r->rankers.features);
+  // --no-rankers leaves them out.
+  TrainParams off = Params();
+  off.rankers.enabled = false;
+  const fs::path dir2 = testing::TempDir("ranker_stage_off") / "model";
+  ASSERT_TRUE(TrainModel(log, off, dir2.string()).ok());
+  EXPECT_FALSE(RankerSet::Present(dir2.string()));
+}
+
+TEST(RankerTraining, TestPeriodNeverReachesTraining) {
+  // Two logs with the same history and different test periods: the OTTO split's training
+  // parts are equal, and so must be the rankers trained on them.
+  const std::vector<Session> history = Generated(1500, 2, 2);
+  const EventStore a = Log(history, Generated(300, 3, 1));
+  const EventStore b = Log(history, Generated(300, 4, 1));
+  std::string files[2];
+  int i = 0;
+  for (const EventStore* log : {&a, &b}) {
+    StatusOr<SplitResult> split = SplitOtto(*log, {.days = 0.9, .seed = 0});
+    ASSERT_TRUE(split.ok()) << split.status();
+    ASSERT_GT(split->queries.size(), 100u);
+    const fs::path dir = testing::TempDir(StrCat("ranker_leak_", i)) / "model";
+    StatusOr<TrainReport> r = TrainModel(split->train, Params(), dir.string());
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_TRUE(r->rankers.trained) << r->rankers.skipped;
+    files[i++] = RankerFiles(dir);
+  }
+  EXPECT_FALSE(files[0].empty());
+  EXPECT_EQ(files[0], files[1]);
+}
+
+TEST(RankerTraining, TooShortALogSkipsTheRankersWithAReason) {
+  EventStoreBuilder b;
+  ASSERT_TRUE(
+      b.AddSession(1, std::vector<Event>{{1, 100, EventType::kClick}, {2, 100, EventType::kClick}})
+          .ok());
+  const fs::path dir = testing::TempDir("ranker_short") / "model";
+  StatusOr<TrainReport> r = TrainModel(b.Finish(), Params(), dir.string());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->rankers.trained);
+  EXPECT_FALSE(r->rankers.skipped.empty());
+  EXPECT_FALSE(RankerSet::Present(dir.string()));
+}
+
+}  // namespace
+}  // namespace sessionrec
