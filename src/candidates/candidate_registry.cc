@@ -56,4 +56,21 @@ StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view 
              "pop_recent, pop_clicks, pop_carts, pop_orders)"));
 }
 
+StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& r,
+                            std::vector<float> weights, MergerParams params) {
+  if (!weights.empty() && weights.size() != names.size()) {
+    return absl::InvalidArgumentError(
+        StrCat(weights.size(), " blend weights for ", names.size(), " candidate sources"));
+  }
+  std::vector<std::unique_ptr<CandidateSource>> sources;
+  for (const std::string& n : names) {
+    SR_ASSIGN_OR_RETURN(std::unique_ptr<CandidateSource> s, MakeCandidateSource(n, r));
+    sources.push_back(std::move(s));
+  }
+  if (weights.empty()) {
+    for (const auto& s : sources) weights.push_back(DefaultBlendWeight(s->name()));
+  }
+  return Merger(std::move(sources), std::move(weights), params);
+}
+
 }  // namespace sessionrec

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "candidates/candidate_sources.h"
+#include "candidates/merger.h"
 #include "core/status.h"
 
 namespace sessionrec {
@@ -44,5 +45,11 @@ std::vector<std::string> AvailableCandidateSources(const CandidateResources& r);
 // The source called `name`; an error names it when it is unknown or its artifact is absent.
 StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view name,
                                                                const CandidateResources& r);
+
+// A Merger over the sources `names` (created as above), weights[i] for names[i]; an empty
+// `weights` means DefaultBlendWeight of every source. Errors: an unavailable source, or
+// weights of another size than names.
+StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& r,
+                            std::vector<float> weights, MergerParams params = {});
 
 }  // namespace sessionrec

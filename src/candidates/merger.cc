@@ -11,38 +11,6 @@ namespace sessionrec {
 MergerScratch::MergerScratch(size_t num_items)
     : candidates(num_items), slot(num_items, UINT32_MAX) {}
 
-float DefaultBlendWeight(std::string_view name) {
-  // docs/candidates.md §Blend explains these; they were set from the per-source recall
-  // tables (a source with higher new-items recall@100 gets more weight), not fitted.
-  struct Entry {
-    std::string_view name;
-    float weight;
-  };
-  static constexpr Entry kWeights[] = {
-      {"session", 1.0f},
-      {"covisit_clicks", 1.0f},
-      {"covisit_carts_orders", 1.0f},
-      {"covisit_buy2buy", 0.3f},
-      {"covisit_adjacent", 0.5f},
-      {"covisit_forward", 1.0f},
-      {"covisit_time_decay", 0.5f},
-      {"covisit_click_to_buy", 0.3f},
-      {"covisit_recent_week", 0.3f},
-      {"covisit_buy2buy_decay", 0.3f},
-      {"embed_neighbors", 0.3f},
-      {"session_embed", 0.3f},
-      {"pop_all", 0.02f},
-      {"pop_recent", 0.05f},
-      {"pop_clicks", 0.02f},
-      {"pop_carts", 0.02f},
-      {"pop_orders", 0.02f},
-  };
-  for (const Entry& e : kWeights) {
-    if (e.name == name) return e.weight;
-  }
-  return 0.1f;
-}
-
 Merger::Merger(std::vector<std::unique_ptr<CandidateSource>> sources, std::vector<float> weights,
                MergerParams params)
     : sources_(std::move(sources)), weights_(std::move(weights)), params_(params) {
@@ -111,6 +79,20 @@ void Merger::Generate(const SessionContext& s, size_t k, MergerScratch& scratch,
     out.blend[i] = u.blend[r];
     std::copy_n(u.features.begin() + static_cast<std::ptrdiff_t>(size_t{r} * width), width,
                 out.features.begin() + static_cast<std::ptrdiff_t>(i * width));
+  }
+}
+
+void BlendRows(const CandidateSet& set, std::span<const float> weights, std::vector<float>& out) {
+  SR_CHECK(weights.size() == set.num_sources);
+  const size_t width = set.num_sources * kFeaturesPerSource;
+  out.assign(set.size(), 0.0f);
+  for (size_t r = 0; r < set.size(); ++r) {
+    const float* f = set.features.data() + r * width;
+    float b = 0;
+    for (size_t si = 0; si < set.num_sources; ++si) {
+      b += weights[si] * f[si * kFeaturesPerSource + kNormScore];
+    }
+    out[r] = b;
   }
 }
 

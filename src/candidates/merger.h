@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "candidates/blend_weights.h"
 #include "candidates/candidate_source.h"
 #include "core/status.h"
 
@@ -59,8 +60,11 @@ struct MergerScratch {
   CandidateSet unordered;
 };
 
-// The blend weight the docs give a source by name (unknown names: 0.1).
-float DefaultBlendWeight(std::string_view source_name);
+// The blend of every row of `set` under other weights (weights[s] for source s; size
+// set.num_sources): out[r] = Σ_s weights[s] · Features(r)[s*3 + kNormScore], the same sum
+// Merger::Generate forms (in the same order, so equal weights give equal floats). For
+// per-type orderings of one merged set.
+void BlendRows(const CandidateSet& set, std::span<const float> weights, std::vector<float>& out);
 
 class Merger {
  public:

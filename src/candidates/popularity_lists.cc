@@ -10,8 +10,7 @@ std::string_view PopularityKindName(PopularityKind kind) {
 }
 
 PopularityLists PopularityLists::Build(const EventStore& train, const PopularityListParams& p) {
-  constexpr size_t kKinds = kAllPopularityKinds.size();
-  std::array<std::vector<uint32_t>, kKinds> counts;
+  Counts counts;
   for (auto& c : counts) c.assign(train.num_items(), 0);
   uint32_t newest = 0;
   for (uint32_t t : train.ts()) newest = std::max(newest, t);
@@ -26,8 +25,12 @@ PopularityLists PopularityLists::Build(const EventStore& train, const Popularity
     }
     ++counts[static_cast<size_t>(PopularityKind::kClicks) + (types[e] % kNumEventTypes)][i];
   }
+  return FromCounts(counts, p.max_items);
+}
+
+PopularityLists PopularityLists::FromCounts(const Counts& counts, size_t max_items) {
   PopularityLists out;
-  for (size_t k = 0; k < kKinds; ++k) {
+  for (size_t k = 0; k < counts.size(); ++k) {
     std::vector<ScoredCandidate>& list = out.lists_[k];
     for (ItemIndex i = 0; i < counts[k].size(); ++i) {
       if (counts[k][i] > 0) list.push_back({i, static_cast<float>(counts[k][i])});
@@ -35,7 +38,7 @@ PopularityLists PopularityLists::Build(const EventStore& train, const Popularity
     auto better = [](const ScoredCandidate& a, const ScoredCandidate& b) {
       return a.score != b.score ? a.score > b.score : a.item < b.item;
     };
-    const size_t keep = std::min(p.max_items, list.size());
+    const size_t keep = std::min(max_items, list.size());
     std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
                       better);
     list.resize(keep);

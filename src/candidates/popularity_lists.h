@@ -37,6 +37,10 @@ class PopularityLists {
  public:
   PopularityLists() = default;
   static PopularityLists Build(const EventStore& train, const PopularityListParams& p);
+  // From per-item counts, indexed by PopularityKind (each vector one entry per dense item;
+  // all the same length). Used by the model bundle, which has counts but no events.
+  using Counts = std::array<std::vector<uint32_t>, kAllPopularityKinds.size()>;
+  static PopularityLists FromCounts(const Counts& counts, size_t max_items);
   // Items by count descending, and their counts (same length).
   std::span<const ScoredCandidate> List(PopularityKind kind) const {
     return lists_[static_cast<size_t>(kind)];

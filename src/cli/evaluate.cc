@@ -35,6 +35,7 @@ struct EvaluateArgs {
   int64_t seed_base = 0;
   bool all_prefixes = false;
   int threads = 0;
+  std::string scorer = "auto";  // serve/recommender.h: auto, rules, blend
   // Candidate recall instead (pipeline/candidate_recall.h).
   bool candidates = false;
   bool candidate_embeddings = true;
@@ -109,6 +110,12 @@ Status RunPipeline(const EvaluateArgs& args) {
   p.all_prefixes = args.all_prefixes;
   p.k = args.k;
   p.threads = args.threads;
+  const std::optional<RecommenderScorer> scorer = ParseRecommenderScorer(args.scorer);
+  if (!scorer) {
+    return absl::InvalidArgumentError(
+        StrCat("--scorer: unknown scorer \"", args.scorer, "\" (known: auto, rules, blend)"));
+  }
+  p.scorer = *scorer;
   SR_ASSIGN_OR_RETURN(EvaluationReport report, RunEvaluation(data, args.data, p));
   std::cout << (args.json ? EvaluationJson(report) + "\n" : FormatEvaluation(report));
   return absl::OkStatus();
@@ -154,6 +161,9 @@ void RegisterEvaluate(CLI::App& app) {
                 "pipeline: every prefix of a test session is a query");
   sub->add_option("--threads", args->threads, "pipeline: worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--scorer", args->scorer,
+                  "pipeline: recommender scorer: auto (blend when the model has it), rules, blend")
+      ->capture_default_str();
   sub->add_flag("--candidates", args->candidates,
                 "pipeline: candidate recall@20/50/100/200 per source and merged "
                 "(docs/candidates.md)");

@@ -36,6 +36,9 @@ Status RunTrain(const TrainArgs& args) {
                            r.sessions, r.events, r.items)
             << fmt::format("covisit entries: clicks {}, carts_orders {}, buy2buy {}\n",
                            r.covisit_entries[0], r.covisit_entries[1], r.covisit_entries[2])
+            << fmt::format("covisit variants: {}\n", params.covisit_variants
+                                                         ? StrCat(r.variant_entries, " entries")
+                                                         : std::string("skipped"))
             << (params.only_covisit
                     ? std::string("embeddings: skipped (--only covisit)\n")
                     : fmt::format("embeddings: {} items with a vector\n", r.embedding_items))
@@ -63,6 +66,8 @@ void RegisterTrain(CLI::App& app) {
   sub->add_option("--threads", args->params.threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", args->params.seed, "seed of the stochastic stages");
+  sub->add_flag("!--no-covisit-variants", args->params.covisit_variants,
+                "skip the co-visitation variants (the model then serves the rerank rules)");
   sub->add_option("--recent-days", args->params.items.recent_days,
                   "popularity window in days before the last event")
       ->capture_default_str();

@@ -10,6 +10,7 @@
 
 #include "candidates/candidate_registry.h"
 #include "candidates/merger.h"
+#include "core/progress.h"
 #include "core/str_cat.h"
 #include "data/labels.h"
 #include "data/split.h"
@@ -143,19 +144,6 @@ StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
   return r;
 }
 
-StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& refs,
-                            std::vector<float> weights) {
-  std::vector<std::unique_ptr<CandidateSource>> sources;
-  for (const std::string& n : names) {
-    SR_ASSIGN_OR_RETURN(std::unique_ptr<CandidateSource> s, MakeCandidateSource(n, refs));
-    sources.push_back(std::move(s));
-  }
-  if (weights.empty()) {
-    for (const auto& s : sources) weights.push_back(DefaultBlendWeight(s->name()));
-  }
-  return Merger(std::move(sources), std::move(weights), MergerParams{.per_source_k = kMaxK});
-}
-
 }  // namespace
 
 KRecall CandidateRecallReport::Mean(size_t list, int protocol, size_t k_index) const {
@@ -192,10 +180,12 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
       });
   const int threads = params.threads > 0 ? params.threads : omp_get_max_threads();
 
+  Progress progress("candidate recall", static_cast<uint64_t>(params.seeds), "seeds");
   for (int si = 0; si < params.seeds; ++si) {
     const auto t0 = std::chrono::steady_clock::now();
     CandidateRecallSeed run;
     run.seed = params.seed_base + si;
+    progress.SetDetail(StrCat("seed ", run.seed));
     SR_ASSIGN_OR_RETURN(SplitResult split,
                         SplitOtto(data, {.days = params.days, .seed = run.seed}));
     if (split.queries.empty()) {
@@ -205,11 +195,12 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
     SR_ASSIGN_OR_RETURN(std::unique_ptr<Resources> res,
                         BuildResources(split.train, params, work / StrCat("seed-", run.seed)));
     const std::vector<std::string> names = AvailableCandidateSources(res->refs);
-    SR_ASSIGN_OR_RETURN(Merger merged, MakeMerger(names, res->refs, {}));
-    SR_ASSIGN_OR_RETURN(Merger baseline,
-                        MakeMerger({"session", "covisit_clicks", "covisit_carts_orders",
-                                    "covisit_buy2buy", "pop_all"},
-                                   res->refs, {1.0f, 1.0f, 1.0f, 1.0f, 1e-3f}));
+    SR_ASSIGN_OR_RETURN(Merger merged, MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
+    SR_ASSIGN_OR_RETURN(
+        Merger baseline,
+        MakeMerger(
+            {"session", "covisit_clicks", "covisit_carts_orders", "covisit_buy2buy", "pop_all"},
+            res->refs, {1.0f, 1.0f, 1.0f, 1.0f, 1e-3f}, {.per_source_k = kMaxK}));
     if (report.lists.empty()) {
       report.lists = names;
       report.lists.emplace_back("merged");
@@ -287,6 +278,7 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
         ns / 1000.0 / static_cast<double>(queries.size() * kNumCandidateProtocols);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     report.runs.push_back(std::move(run));
+    progress.Add(1);
   }
   return report;
 }

@@ -104,7 +104,7 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
     run.counts = split.counts;
     SR_RETURN_IF_ERROR(TrainModel(split.train, train, model_dir).status());
     SR_ASSIGN_OR_RETURN(std::shared_ptr<const ModelBundle> bundle, LoadModelBundle(model_dir));
-    const Recommender rec(bundle);
+    const Recommender rec(bundle, params.scorer);
 
     rec_params.include_seen = true;
     PredictionMap seen = ToMap(split.queries, RecommendSessions(rec, split.queries, rec_params));
@@ -123,10 +123,10 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
 
 std::string FormatEvaluation(const EvaluationReport& r) {
   const EvaluationParams& p = r.params;
-  std::string out =
-      fmt::format("evaluate {}: --days {} {}, seeds {}..{} (mean of {}), Recall@{}\n", r.data,
-                  p.days, p.all_prefixes ? "(all prefixes)" : "(one cut per session)", p.seed_base,
-                  p.seed_base + p.seeds - 1, p.seeds, p.k);
+  std::string out = fmt::format(
+      "evaluate {}: --days {} {}, seeds {}..{} (mean of {}), Recall@{}, scorer {}\n", r.data,
+      p.days, p.all_prefixes ? "(all prefixes)" : "(one cut per session)", p.seed_base,
+      p.seed_base + p.seeds - 1, p.seeds, p.k, RecommenderScorerName(p.scorer));
   out += fmt::format(
       "split (mean): train {:.0f} sessions / {:.0f} events / {:.0f} items; test {:.0f} "
       "sessions, {:.0f} queries, {:.0f} query events\n\n",

@@ -18,6 +18,7 @@
 #include "data/split.h"
 #include "eval/metrics.h"
 #include "pipeline/train_model.h"
+#include "serve/recommender.h"
 
 namespace sessionrec {
 
@@ -29,6 +30,7 @@ struct EvaluationParams {
   size_t k = 20;              // recall cut-off and aids per type
   int threads = 0;            // worker threads (train and recommend); 0 = all cores
   TrainParams train;          // model parameters (the embedding stage is skipped)
+  RecommenderScorer scorer = RecommenderScorer::kAuto;  // rules or blend (serve/recommender.h)
 };
 
 enum Protocol : int { kOfficial = 0, kNewItemsAllLabels = 1, kNewItemsNewLabels = 2 };

@@ -45,6 +45,18 @@ class TempDirGuard {
   fs::path path_;
 };
 
+nlohmann::json VariantsJson(const CovisitVariantParams& v) {
+  return {{"tail_events", v.tail_events},
+          {"top_k", v.top_k},
+          {"forward_events", v.forward_events},
+          {"window_seconds", v.window_seconds},
+          {"half_life_seconds", v.half_life_seconds},
+          {"recent_seconds", v.recent_seconds},
+          {"buy_window_seconds", v.buy_window_seconds},
+          {"buy_half_life_seconds", v.buy_half_life_seconds},
+          {"type_weights", v.type_weights}};
+}
+
 nlohmann::json ParamsJson(const TrainParams& p) {
   const CovisitParams& c = p.covisit;
   return {{"only_covisit", p.only_covisit},
@@ -64,7 +76,8 @@ nlohmann::json ParamsJson(const TrainParams& p) {
             {"time_weight_span", c.time_weight_span},
             {"ts_min", c.ts_min},
             {"ts_max", c.ts_max},
-            {"type_weights", c.type_weights}}}};
+            {"type_weights", c.type_weights}}},
+          {"covisit_variants", p.covisit_variants ? VariantsJson(p.variants) : nullptr}};
 }
 
 // Moves `tmp` to `dir`, replacing an older model there.
@@ -89,6 +102,12 @@ Status Publish(const fs::path& tmp, const fs::path& dir) {
   return absl::OkStatus();
 }
 
+// "covisit_<variant>" and its file name.
+std::string VariantArtifactName(CovisitVariant v) {
+  return StrCat("covisit_", CovisitVariantName(v));
+}
+std::string VariantFile(CovisitVariant v) { return StrCat(VariantArtifactName(v), ".bin"); }
+
 }  // namespace
 
 StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& params,
@@ -103,6 +122,7 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   CovisitParams covisit = params.covisit;
   covisit.num_threads = params.threads;
   SR_RETURN_IF_ERROR(ValidateCovisitParams(covisit));
+  if (params.covisit_variants) SR_RETURN_IF_ERROR(ValidateCovisitVariantParams(params.variants));
   EmbedParams embed = params.embed;
   embed.threads = params.threads;
   embed.seed = params.seed;
@@ -149,6 +169,15 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   report.covisit_entries[2] = m.buy2buy.num_entries();
   report.timings.push_back({"covisit_write", watch.Lap()});
 
+  if (params.covisit_variants) {
+    for (CovisitVariant v : kAllCovisitVariants) {
+      SR_ASSIGN_OR_RETURN(CovisitMatrix vm, BuildCovisitVariant(train, v, params.variants));
+      SR_RETURN_IF_ERROR(vm.Save(StrCat(t, "/", VariantFile(v))));
+      report.variant_entries += vm.num_entries();
+    }
+    report.timings.push_back({"covisit_variants", watch.Lap()});
+  }
+
   if (!params.only_covisit) {
     SR_ASSIGN_OR_RETURN(EmbedTrainStats es, TrainEmbeddingArtifacts(train, embed, t));
     report.embedding_items = es.items_with_vector;
@@ -176,6 +205,14 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   for (const Listed& l : listed) {
     SR_ASSIGN_OR_RETURN(ManifestArtifact a, DescribeArtifact(t, l.name, l.file, l.kind, l.version));
     manifest.artifacts.push_back(std::move(a));
+  }
+  if (params.covisit_variants) {
+    for (CovisitVariant v : kAllCovisitVariants) {
+      SR_ASSIGN_OR_RETURN(ManifestArtifact a,
+                          DescribeArtifact(t, VariantArtifactName(v), VariantFile(v), kCovisitKind,
+                                           kCovisitVersion));
+      manifest.artifacts.push_back(std::move(a));
+    }
   }
   if (!params.only_covisit) {
     const Listed embedded[] = {

@@ -1,6 +1,7 @@
 // The train stage: from a training event store to a complete model directory
-// (docs/model-dir.md): items.bin, the three co-visitation matrices, the embedding
-// artifacts (unless only_covisit), then manifest.json.
+// (docs/model-dir.md): items.bin, the three co-visitation matrices, the co-visitation
+// variants of the serving blend (covisit_<variant>.bin, unless covisit_variants is off),
+// the embedding artifacts (unless only_covisit), then manifest.json.
 //
 // Atomicity: everything is written into a fresh sibling directory `DIR.tmp-<pid>-<n>`, the
 // manifest last; only then is it renamed to DIR (an older model at DIR is moved aside and
@@ -14,6 +15,7 @@
 
 #include "core/status.h"
 #include "covisit/covisit_builder.h"
+#include "covisit/covisit_variants.h"
 #include "data/event_store.h"
 #include "embed/embed_params.h"
 #include "serve/item_table.h"
@@ -26,7 +28,11 @@ struct TrainParams {
   uint64_t seed = 1;          // seed of the stochastic stages (embeddings)
   ItemTableParams items;      // popularity window
   CovisitParams covisit;      // the three matrices (num_threads is taken from `threads`)
-  EmbedParams embed;          // item2vec etc. (threads and seed are taken from above)
+  // Build the six variants of covisit/covisit_variants.h (the merged-candidate blend serves
+  // only with them). Their builder keeps every pair in memory: off for OTTO-scale logs.
+  bool covisit_variants = true;
+  CovisitVariantParams variants;  // the variants' parameters
+  EmbedParams embed;              // item2vec etc. (threads and seed are taken from above)
 };
 
 struct StageTiming {
@@ -40,6 +46,7 @@ struct TrainReport {
   uint64_t events = 0;
   uint64_t items = 0;
   uint64_t covisit_entries[3] = {0, 0, 0};  // clicks, carts_orders, buy2buy
+  uint64_t variant_entries = 0;             // entries of all variant matrices together
   uint64_t embedding_items = 0;             // items with a vector (0: no embedding stage)
 };
 

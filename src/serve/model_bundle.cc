@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "candidates/candidate_registry.h"
 #include "core/str_cat.h"
+#include "covisit/covisit_variants.h"
 #include "data/event_store.h"
 #include "embed/train_embeddings.h"
 #include "io/artifact.h"
@@ -21,6 +23,12 @@ struct ModelBundle::Impl {
   Popularity popularity;
   BundleStats stats;
   std::unique_ptr<EmbeddingArtifacts> embeddings;  // null when the model has none
+  // The blend (all empty / null without variants). The sources point into this Impl,
+  // which never moves (held by unique_ptr).
+  std::vector<std::pair<std::string, CovisitMatrix>> variants;  // (variant name, matrix)
+  PopularityLists popularity_lists;
+  std::unique_ptr<Merger> blend;
+  std::array<std::vector<float>, kNumEventTypes> blend_weights;
 };
 
 ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -37,6 +45,10 @@ const CovisitMatrix& ModelBundle::covisit_clicks() const { return impl_->clicks;
 const CovisitMatrix& ModelBundle::covisit_carts_orders() const { return impl_->carts_orders; }
 const CovisitMatrix& ModelBundle::covisit_buy2buy() const { return impl_->buy2buy; }
 const Popularity& ModelBundle::popularity() const { return impl_->popularity; }
+const Merger* ModelBundle::blend() const { return impl_->blend.get(); }
+std::span<const float> ModelBundle::blend_weights(EventType t) const {
+  return impl_->blend_weights[static_cast<size_t>(t)];
+}
 
 std::optional<std::span<const float>> ModelBundle::ItemEmbedding(ItemId aid) const {
   if (!impl_->embeddings) return std::nullopt;
@@ -124,6 +136,66 @@ Status CheckRows(const std::string& dir, const ManifestArtifact& a, const Covisi
   return absl::OkStatus();
 }
 
+// Popularity lists of the pop_* sources from the item table's counts ("recent" is the item
+// table's recent window, ItemTableParams::recent_days).
+PopularityLists PopularityFromItems(const ItemTable& items) {
+  PopularityLists::Counts counts;
+  const size_t n = items.num_items();
+  for (auto& c : counts) c.assign(n, 0);
+  for (ItemIndex i = 0; i < n; ++i) {
+    for (EventType t : kAllEventTypes) {
+      const uint32_t c = items.count(i, t);
+      counts[static_cast<size_t>(PopularityKind::kAll)][i] += c;
+      counts[static_cast<size_t>(PopularityKind::kRecent)][i] += items.recent_count(i, t);
+      counts[static_cast<size_t>(PopularityKind::kClicks) + static_cast<size_t>(t)][i] = c;
+    }
+  }
+  return PopularityLists::FromCounts(counts, PopularityListParams{}.max_items);
+}
+
+// Loads the variants the manifest lists and, when there is at least one, builds the blend.
+Status LoadBlend(ModelBundle::Impl& impl) {
+  const ModelManifest& m = impl.manifest;
+  const size_t n = impl.items.num_items();
+  impl.variants.reserve(kAllCovisitVariants.size());  // no reallocation: sources point here
+  for (CovisitVariant v : kAllCovisitVariants) {
+    const std::string name = StrCat("covisit_", CovisitVariantName(v));
+    const ManifestArtifact* a = m.Find(name);
+    if (a == nullptr) continue;
+    if (a->kind != kCovisitKind) {
+      return absl::DataLossError(StrCat(impl.dir, "/", kManifestFile, ": artifact \"", name,
+                                        "\" has kind \"", a->kind, "\", want \"", kCovisitKind,
+                                        "\""));
+    }
+    SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kCovisitVersion));
+    SR_ASSIGN_OR_RETURN(CovisitMatrix matrix, CovisitMatrix::Open(impl.dir + "/" + a->file));
+    SR_RETURN_IF_ERROR(CheckRows(impl.dir, *a, matrix, n));
+    impl.variants.emplace_back(std::string(CovisitVariantName(v)), std::move(matrix));
+  }
+  if (impl.variants.empty()) return absl::OkStatus();  // an older model: the rules serve
+
+  impl.popularity_lists = PopularityFromItems(impl.items);
+  CandidateResources r;
+  r.covisit = {
+      {"clicks", &impl.clicks}, {"carts_orders", &impl.carts_orders}, {"buy2buy", &impl.buy2buy}};
+  for (const auto& [name, matrix] : impl.variants) r.covisit.emplace_back(name, &matrix);
+  r.popularity = &impl.popularity_lists;
+  if (impl.embeddings) {
+    r.item_neighbors = &impl.embeddings->neighbors;
+    r.embeddings = &impl.embeddings->table;
+    r.ann_index = impl.embeddings->index.get();
+  }
+  const std::vector<std::string> names = AvailableCandidateSources(r);
+  for (const std::string& name : names) {
+    const std::array<float, kNumEventTypes> w = ServingBlendWeights(name);
+    for (int t = 0; t < kNumEventTypes; ++t) impl.blend_weights[t].push_back(w[t]);
+  }
+  // The Merger's own order is the clicks blend; the Recommender re-blends per type.
+  SR_ASSIGN_OR_RETURN(Merger merger, MakeMerger(names, r, impl.blend_weights[0]));
+  impl.blend = std::make_unique<Merger>(std::move(merger));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& dir) {
@@ -179,6 +251,7 @@ StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& 
   }
   impl->dictionary = ItemDictionary(impl->items.item_ids());
   impl->popularity = Popularity(impl->items);
+  SR_RETURN_IF_ERROR(LoadBlend(*impl));
   BundleStats& s = impl->stats;
   s.total_items = n;
   s.total_sessions = m.sessions;

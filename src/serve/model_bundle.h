@@ -7,6 +7,8 @@
 //   covisit_clicks.bin       COVISIT: CSR top-20 "clicks" matrix
 //   covisit_carts_orders.bin COVISIT: CSR top-15 "carts-orders" matrix
 //   covisit_buy2buy.bin      COVISIT: CSR top-15 "buy2buy" matrix
+//   covisit_<variant>.bin    COVISIT (optional): the variants of covisit/covisit_variants.h;
+//                            with them the bundle builds the merged-candidate blend
 //   embeddings.bin           EMBED (optional): 128-d item vectors, L2-normalised
 //   session_embeddings.bin   SESSEMB (optional): training sessions' embeddings
 #pragma once
@@ -17,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "candidates/merger.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "covisit/covisit_matrix.h"
@@ -65,6 +68,15 @@ class ModelBundle {
   const CovisitMatrix& covisit_carts_orders() const;
   const CovisitMatrix& covisit_buy2buy() const;
   const Popularity& popularity() const;
+
+  // The merged candidates of the serving blend (docs/recommender.md): sources session, the
+  // three matrices, the variants listed in the manifest, embed_neighbors and session_embed
+  // (with embeddings), pop_* (from the item table's counts). Null for a model without any
+  // co-visitation variant (older models, or trained without them): the rules serve those.
+  const Merger* blend() const;
+  // blend_weights(t)[s]: the serving weight (candidates/blend_weights.h) of
+  // blend()->source(s) for event type t; empty without a blend.
+  std::span<const float> blend_weights(EventType t) const;
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -9,11 +9,16 @@
 //   tier 3, every other item, by popularity rank:                    (0, eps]
 // so the top k by score is exactly the rule list, and a score is defined for every item,
 // which is what the `combined` ranking of Recommend() needs.
+//
+// The blend (SessionBlend below) uses the same three bands without tier 1: a merged
+// candidate with blend_t > 0 scores eps + (1 - eps) · blend_t / Σ_s weight_t[s] in (eps, 1],
+// every other item its popularity score in (0, eps].
 #include "serve/recommender.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "candidates/merger.h"
 #include "serve/item_score_map.h"
 
 namespace sessionrec {
@@ -99,6 +104,16 @@ struct Scratch {
   RuleList lists[2];
   ItemScoreMap scored;  // items already scored in Recommend()
   std::vector<Scored> heap;
+  // The blend.
+  std::unique_ptr<MergerScratch> merger;  // sized for the current bundle's catalogue
+  CandidateSet set;
+  std::vector<ItemIndex> ctx_items;
+  std::vector<uint32_t> ctx_ts;
+  std::vector<uint8_t> ctx_types;
+  std::array<std::vector<float>, kNumEventTypes> blend;  // [type][row]
+  std::array<double, kNumEventTypes> blend_total{};      // Σ_s weight_t[s]
+  ItemScoreMap rows;                                     // item -> row of set
+  std::vector<uint32_t> order;
 };
 
 Scratch& ThreadScratch() {
@@ -275,46 +290,100 @@ class SessionRules {
   Scratch& s_;
 };
 
-}  // namespace
+// Popularity ranking that fills type t's list.
+PopularityList FillList(int t) { return t == 0 ? PopularityList::kClicks : PopularityList::kBuys; }
 
-Recommender::Recommender(std::shared_ptr<const ModelBundle> bundle) : bundle_(std::move(bundle)) {
-  SR_CHECK(bundle_ != nullptr);
-}
+// The merged-candidate blend for the current session (uses the events SessionRules::Prepare
+// left in the scratch: known items, time order).
+class SessionBlend {
+ public:
+  SessionBlend(const ModelBundle& bundle, Scratch& s) : b_(bundle), s_(s) {}
 
-std::array<std::vector<ItemId>, kNumEventTypes> Recommender::RecommendPerType(
-    std::span<const Event> events, int k, bool include_seen) const {
-  std::array<std::vector<ItemId>, kNumEventTypes> out;
-  if (k <= 0) return out;
-  Scratch& s = ThreadScratch();
-  SessionRules rules(*bundle_, s);
-  rules.Prepare(events);
-  for (ListId id : {kClicksList, kBuysList}) {
-    rules.Build(id, include_seen);
-    rules.Order(id, static_cast<size_t>(k));
+  // Runs the Merger (the session's own items excluded unless include_seen) and forms every
+  // type's blend of the merged rows.
+  void Build(bool include_seen) {
+    const Merger& merger = *b_.blend();
+    const size_t n = b_.items().num_items();
+    if (!s_.merger || s_.merger->candidates.num_items() != n) {
+      s_.merger = std::make_unique<MergerScratch>(n);  // first call, or another catalogue
+    }
+    s_.ctx_items.clear();
+    s_.ctx_ts.clear();
+    s_.ctx_types.clear();
+    for (const SessionEvent& e : s_.events) {
+      s_.ctx_items.push_back(e.item);
+      s_.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
+      s_.ctx_types.push_back(static_cast<uint8_t>(e.type));
+    }
+    const SessionContext ctx{s_.ctx_items, s_.ctx_ts, s_.ctx_types, !include_seen};
+    merger.Generate(ctx, SIZE_MAX, *s_.merger, s_.set);
+    s_.rows.Clear();
+    for (size_t r = 0; r < s_.set.size(); ++r) s_.rows.At(s_.set.items[r], static_cast<double>(r));
+    for (int t = 0; t < kNumEventTypes; ++t) {
+      const std::span<const float> w = b_.blend_weights(static_cast<EventType>(t));
+      BlendRows(s_.set, w, s_.blend[t]);
+      double total = 0;
+      for (float x : w) total += x;
+      s_.blend_total[t] = total;
+    }
   }
-  rules.Emit(kClicksList, static_cast<size_t>(k), include_seen, &out[0]);
-  rules.Emit(kBuysList, static_cast<size_t>(k), include_seen, &out[1]);
-  out[2] = out[1];  // carts and orders share the buys list (as in the baseline)
-  return out;
-}
 
-Recommendations Recommender::Recommend(std::span<const Event> events,
-                                       const RecommendOptions& opts) const {
-  Recommendations out;
-  Scratch& s = ThreadScratch();
-  SessionRules rules(*bundle_, s);
-  rules.Prepare(events);
-  for (ListId id : {kClicksList, kBuysList}) rules.Build(id, opts.include_seen);
+  // The merged items (each once).
+  std::span<const ItemIndex> candidates() const { return s_.set.items; }
 
-  const size_t num_items = bundle_->items().num_items();
-  const size_t excluded = opts.include_seen ? 0 : s.unique.size();
-  const size_t k = std::min<size_t>(std::max(opts.top_k, 0), num_items - excluded);
-  if (k == 0) return out;
+  // Type t's score of an eligible item (band of the file comment).
+  double ScoreOf(int t, ItemIndex item) const {
+    if (const int64_t e = s_.rows.Find(item); e >= 0) {
+      const float b = s_.blend[t][static_cast<size_t>(s_.rows.value(e))];
+      if (b > 0 && s_.blend_total[t] > 0) {
+        return kPopularityCeiling +
+               (1.0 - kPopularityCeiling) * std::min(1.0, b / s_.blend_total[t]);
+      }
+    }
+    return PopularityScore(b_.popularity(), FillList(t), item);
+  }
 
-  const Popularity& pop = bundle_->popularity();
-  const RuleList& clicks = s.lists[kClicksList];
-  const RuleList& buys = s.lists[kBuysList];
+  // The top k of type t as aids: candidates by blend_t desc (item index asc), then
+  // popularity.
+  void Emit(int t, size_t k, bool include_seen, std::vector<ItemId>* out) {
+    const ItemTable& items = b_.items();
+    const std::vector<float>& blend = s_.blend[t];
+    out->clear();
+    out->reserve(k);
+    s_.order.clear();
+    for (uint32_t r = 0; r < blend.size(); ++r) {
+      if (blend[r] > 0) s_.order.push_back(r);
+    }
+    const size_t m = std::min(k, s_.order.size());
+    std::partial_sort(s_.order.begin(), s_.order.begin() + static_cast<std::ptrdiff_t>(m),
+                      s_.order.end(), [&](uint32_t a, uint32_t c) {
+                        return blend[a] != blend[c] ? blend[a] > blend[c]
+                                                    : s_.set.items[a] < s_.set.items[c];
+                      });
+    for (size_t i = 0; i < m; ++i) out->push_back(items.item_id(s_.set.items[s_.order[i]]));
+    for (ItemIndex i : b_.popularity().Ranked(FillList(t))) {
+      if (out->size() >= k) return;
+      if (const int64_t e = s_.rows.Find(i);
+          e >= 0 && blend[static_cast<size_t>(s_.rows.value(e))] > 0) {
+        continue;  // listed above
+      }
+      if (!include_seen && s_.seen.Contains(i)) continue;
+      out->push_back(items.item_id(i));
+    }
+  }
 
+ private:
+  const ModelBundle& b_;
+  Scratch& s_;
+};
+
+// The `combined` ranking of Recommend(): the best k of the items `candidates` offers and of
+// the popularity fill, where score(t, item) is type t's score of an eligible item and every
+// item outside the candidates scores PopularityScore(FillList(t)).
+template <typename ScoreFn, typename CandidatesFn>
+void RankCombined(const ModelBundle& bundle, Scratch& s, const RecommendOptions& opts, size_t k,
+                  ScoreFn score, CandidatesFn candidates) {
+  const size_t num_items = bundle.items().num_items();
   // Keeps the best k in a heap whose top is the worst kept item.
   s.scored.Clear();
   s.heap.clear();
@@ -323,9 +392,8 @@ Recommendations Recommender::Recommend(std::span<const Event> events,
     s.scored.At(item);
     Scored c;
     c.item = item;
-    c.aid = bundle_->items().item_id(item);
-    c.scores[0] = static_cast<float>(ScoreOf(clicks, pop, item));
-    c.scores[1] = c.scores[2] = static_cast<float>(ScoreOf(buys, pop, item));
+    c.aid = bundle.items().item_id(item);
+    score(item, c.scores);
     SetKeys(opts.weights, &c);
     if (s.heap.size() < k) {
       s.heap.push_back(c);
@@ -336,16 +404,14 @@ Recommendations Recommender::Recommend(std::span<const Event> events,
       std::push_heap(s.heap.begin(), s.heap.end(), Better);
     }
   };
-  for (const RuleList* l : {&clicks, &buys}) {
-    for (ItemIndex i : l->own.keys()) offer(i);
-    for (ItemIndex i : l->counter.keys()) offer(i);
-  }
+  candidates(offer);
   // Every other item scores by popularity alone. Walk both popularity rankings in step
   // (Fagin's threshold algorithm): an item below depth d in both rankings scores less than
   // the threshold at d in both, so once the worst kept item beats the threshold, no unseen
   // item can enter. With a negative weight the bound does not hold: walk everything.
   const bool bounded =
       std::all_of(opts.weights.w.begin(), opts.weights.w.end(), [](double w) { return w >= 0.0; });
+  const Popularity& pop = bundle.popularity();
   const auto ranked_clicks = pop.Ranked(PopularityList::kClicks);
   const auto ranked_buys = pop.Ranked(PopularityList::kBuys);
   for (size_t d = 0; d < num_items; ++d) {
@@ -368,6 +434,103 @@ Recommendations Recommender::Recommend(std::span<const Event> events,
     }
   }
   std::sort_heap(s.heap.begin(), s.heap.end(), Better);  // best first
+}
+
+}  // namespace
+
+std::string_view RecommenderScorerName(RecommenderScorer s) {
+  switch (s) {
+    case RecommenderScorer::kRules:
+      return "rules";
+    case RecommenderScorer::kBlend:
+      return "blend";
+    case RecommenderScorer::kAuto:
+      break;
+  }
+  return "auto";
+}
+
+std::optional<RecommenderScorer> ParseRecommenderScorer(std::string_view name) {
+  for (RecommenderScorer s :
+       {RecommenderScorer::kAuto, RecommenderScorer::kRules, RecommenderScorer::kBlend}) {
+    if (name == RecommenderScorerName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+Recommender::Recommender(std::shared_ptr<const ModelBundle> bundle, RecommenderScorer scorer)
+    : bundle_(std::move(bundle)) {
+  SR_CHECK(bundle_ != nullptr);
+  blend_ = scorer != RecommenderScorer::kRules && bundle_->blend() != nullptr;
+}
+
+std::array<std::vector<ItemId>, kNumEventTypes> Recommender::RecommendPerType(
+    std::span<const Event> events, int k, bool include_seen) const {
+  std::array<std::vector<ItemId>, kNumEventTypes> out;
+  if (k <= 0) return out;
+  Scratch& s = ThreadScratch();
+  SessionRules rules(*bundle_, s);
+  rules.Prepare(events);
+  if (blend_) {
+    SessionBlend blend(*bundle_, s);
+    blend.Build(include_seen);
+    for (int t = 0; t < kNumEventTypes; ++t) {
+      blend.Emit(t, static_cast<size_t>(k), include_seen, &out[static_cast<size_t>(t)]);
+    }
+    return out;
+  }
+  for (ListId id : {kClicksList, kBuysList}) {
+    rules.Build(id, include_seen);
+    rules.Order(id, static_cast<size_t>(k));
+  }
+  rules.Emit(kClicksList, static_cast<size_t>(k), include_seen, &out[0]);
+  rules.Emit(kBuysList, static_cast<size_t>(k), include_seen, &out[1]);
+  out[2] = out[1];  // carts and orders share the buys list (as in the baseline)
+  return out;
+}
+
+Recommendations Recommender::Recommend(std::span<const Event> events,
+                                       const RecommendOptions& opts) const {
+  Recommendations out;
+  Scratch& s = ThreadScratch();
+  SessionRules rules(*bundle_, s);
+  rules.Prepare(events);
+  const size_t num_items = bundle_->items().num_items();
+  const size_t excluded = opts.include_seen ? 0 : s.unique.size();
+  const size_t k = std::min<size_t>(std::max(opts.top_k, 0), num_items - excluded);
+  if (k == 0) return out;
+
+  if (blend_) {
+    SessionBlend blend(*bundle_, s);
+    blend.Build(opts.include_seen);
+    RankCombined(
+        *bundle_, s, opts, k,
+        [&](ItemIndex item, float* scores) {
+          for (int t = 0; t < kNumEventTypes; ++t) {
+            scores[t] = static_cast<float>(blend.ScoreOf(t, item));
+          }
+        },
+        [&](auto& offer) {
+          for (ItemIndex i : blend.candidates()) offer(i);
+        });
+  } else {
+    for (ListId id : {kClicksList, kBuysList}) rules.Build(id, opts.include_seen);
+    const Popularity& pop = bundle_->popularity();
+    const RuleList& clicks = s.lists[kClicksList];
+    const RuleList& buys = s.lists[kBuysList];
+    RankCombined(
+        *bundle_, s, opts, k,
+        [&](ItemIndex item, float* scores) {
+          scores[0] = static_cast<float>(ScoreOf(clicks, pop, item));
+          scores[1] = scores[2] = static_cast<float>(ScoreOf(buys, pop, item));
+        },
+        [&](auto& offer) {
+          for (const RuleList* l : {&clicks, &buys}) {
+            for (ItemIndex i : l->own.keys()) offer(i);
+            for (ItemIndex i : l->counter.keys()) offer(i);
+          }
+        });
+  }
   out.items.reserve(s.heap.size());
   for (auto& v : out.scores) v.reserve(s.heap.size());
   out.combined.reserve(s.heap.size());

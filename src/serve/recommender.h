@@ -2,13 +2,22 @@
 // One implementation serves both front doors: `sessionrec recommend` (offline, Kaggle CSV)
 // and `sessionrec serve` (HTTP), so an offline score measures what is served.
 //
+// Two scorers (docs/recommender.md):
+//   rules  the public baseline's rerank rules over the three co-visitation matrices;
+//   blend  the merged candidates of the model's sources (ModelBundle::blend()), ordered per
+//          type by the serving score blend (candidates/blend_weights.h), then popularity.
+// A model with the co-visitation variants serves the blend by default; older models (no
+// variants in the manifest) serve the rules.
+//
 // Thread safety: Recommend* are const and may be called from many threads at once; the
 // per-call scratch is thread_local inside the implementation. No HTTP inside.
 #pragma once
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "core/types.h"
@@ -17,9 +26,9 @@
 namespace sessionrec {
 
 struct RecommendOptions {
-  int top_k = 20;              // number of items to return (API: 1..1000)
-  TypeWeights weights;         // weights of `combined` (API default 0.1/0.3/0.6)
-  bool include_seen = false;   // true: the session's own aids may be recommended
+  int top_k = 20;             // number of items to return (API: 1..1000)
+  TypeWeights weights;        // weights of `combined` (API default 0.1/0.3/0.6)
+  bool include_seen = false;  // true: the session's own aids may be recommended
 };
 
 // Items sorted by `combined` descending; every vector has items.size() entries.
@@ -31,9 +40,22 @@ struct Recommendations {
   std::vector<float> combined;
 };
 
+enum class RecommenderScorer : uint8_t {
+  kAuto = 0,   // the blend when the bundle has one, else the rules
+  kRules = 1,  // always the rerank rules
+  kBlend = 2,  // the blend; the rules when the bundle has none (see uses_blend())
+};
+// "auto", "rules", "blend".
+std::string_view RecommenderScorerName(RecommenderScorer s);
+std::optional<RecommenderScorer> ParseRecommenderScorer(std::string_view name);
+
 class Recommender {
  public:
-  explicit Recommender(std::shared_ptr<const ModelBundle> bundle);
+  explicit Recommender(std::shared_ptr<const ModelBundle> bundle,
+                       RecommenderScorer scorer = RecommenderScorer::kAuto);
+
+  // True when the blend answers (kAuto or kBlend on a bundle with a blend).
+  bool uses_blend() const { return blend_; }
 
   // `events` in any order (sorted stably by ts here); unknown aids are ignored for scoring
   // but never recommended. Exactly min(top_k, eligible catalogue) distinct items, filled
@@ -43,12 +65,13 @@ class Recommender {
 
   // The Kaggle submission view: for each type, the top `k` items by that type's score.
   std::array<std::vector<ItemId>, kNumEventTypes> RecommendPerType(std::span<const Event> events,
-                                                                  int k, bool include_seen) const;
+                                                                   int k, bool include_seen) const;
 
   const ModelBundle& bundle() const { return *bundle_; }
 
  private:
   std::shared_ptr<const ModelBundle> bundle_;
+  bool blend_ = false;
 };
 
 }  // namespace sessionrec

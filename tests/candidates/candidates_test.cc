@@ -153,12 +153,55 @@ TEST(CandidatesTest, MergerKeepsPerSourceFeaturesAndOrdersByBlend) {
   EXPECT_NEAR(set.blend[0], 0.5, 1e-5);
   merger.Generate(s.Context(), 2, scratch, set);
   EXPECT_THAT(set.items, ElementsAre(B, A));
+  // Re-blending the rows: the merger's own weights give its blend bit for bit; other
+  // weights (session 0, covisit 2): B 2 * 0.606541, A 0, C 2.
+  merger.Generate(s.Context(), 10, scratch, set);
+  std::vector<float> again;
+  BlendRows(set, std::vector<float>{1.0f, 0.5f}, again);
+  EXPECT_EQ(again, set.blend);
+  BlendRows(set, std::vector<float>{0.0f, 2.0f}, again);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_NEAR(again[0], 1.213082, 1e-5);
+  EXPECT_EQ(again[1], 0.0f);
+  EXPECT_NEAR(again[2], 2.0, 1e-5);
+}
+
+TEST(CandidatesTest, MakeMergerByNameWithDefaultOrGivenWeights) {
+  const CovisitMatrix m = SmallMatrix();
+  CandidateResources r;
+  r.covisit.emplace_back("clicks", &m);
+  auto d = MakeMerger({"session", "covisit_clicks"}, r, {});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->weight(0), DefaultBlendWeight("session"));
+  EXPECT_EQ(d->weight(1), DefaultBlendWeight("covisit_clicks"));
+  auto given = MakeMerger({"session", "covisit_clicks"}, r, {2.0f, 0.25f});
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->weight(1), 0.25f);
+  auto wrong = MakeMerger({"session", "covisit_clicks"}, r, {2.0f});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_THAT(std::string(wrong.status().message()), HasSubstr("1 blend weights for 2"));
+  EXPECT_FALSE(MakeMerger({"session", "embed_neighbors"}, r, {}).ok());
+}
+
+TEST(CandidatesTest, PopularityListsFromCounts) {
+  // Items 0..3; kept: count > 0, count desc, index asc; at most max_items.
+  PopularityLists::Counts counts;
+  for (auto& c : counts) c = {0, 0, 0, 0};
+  counts[static_cast<size_t>(PopularityKind::kAll)] = {2, 5, 2, 0};
+  counts[static_cast<size_t>(PopularityKind::kOrders)] = {0, 0, 0, 7};
+  const PopularityLists lists = PopularityLists::FromCounts(counts, 2);
+  EXPECT_THAT(lists.List(PopularityKind::kAll), ElementsAre(Cand(1, 5), Cand(0, 2)));
+  EXPECT_THAT(lists.List(PopularityKind::kOrders), ElementsAre(Cand(3, 7)));
+  EXPECT_THAT(lists.List(PopularityKind::kClicks), IsEmpty());
 }
 
 TEST(CandidatesTest, DefaultBlendWeightsAreDocumentedValues) {
   EXPECT_EQ(DefaultBlendWeight("covisit_clicks"), 1.0f);
   EXPECT_EQ(DefaultBlendWeight("pop_all"), 0.02f);
   EXPECT_EQ(DefaultBlendWeight("something_new"), 0.1f);
+  // Serving: the session's own items outweigh the sum of three matrices (official protocol).
+  EXPECT_THAT(ServingBlendWeights("session"), ElementsAre(3.0f, 3.0f, 3.0f));
+  EXPECT_THAT(ServingBlendWeights("something_new"), ElementsAre(0.1f, 0.1f, 0.1f));
 }
 
 }  // namespace

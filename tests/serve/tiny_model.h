@@ -60,7 +60,9 @@ inline CovisitMatrix TinyMatrix(const std::vector<std::pair<ItemId, std::vector<
 // clicks:       10 -> 11 12 13;  11 -> 12 14;  12 -> 13
 // carts_orders: 10 -> 15 16;     11 -> 16 17
 // buy2buy:      11 -> 17 18;     25 -> 12 30
-inline void WriteTinyModel(const std::filesystem::path& dir) {
+// with_variant: also the co-visitation variant "forward": 11 -> 20 12 (a model that serves
+// the merged-candidate blend).
+inline void WriteTinyModel(const std::filesystem::path& dir, bool with_variant = false) {
   std::filesystem::create_directories(dir);
   const std::string d = dir.string();
   EventStore store = TinyTrainingStore();
@@ -71,6 +73,9 @@ inline void WriteTinyModel(const std::filesystem::path& dir) {
                .ok());
   SR_CHECK(TinyMatrix({{10, {15, 16}}, {11, {16, 17}}}).Save(d + "/covisit_carts_orders.bin").ok());
   SR_CHECK(TinyMatrix({{11, {17, 18}}, {25, {12, 30}}}).Save(d + "/covisit_buy2buy.bin").ok());
+  if (with_variant) {
+    SR_CHECK(TinyMatrix({{11, {20, 12}}}).Save(d + "/covisit_forward.bin").ok());
+  }
   ModelManifest m;
   m.created_utc = UtcNowIso8601();
   m.sessions = store.num_sessions();
@@ -85,6 +90,7 @@ inline void WriteTinyModel(const std::filesystem::path& dir) {
   add("covisit_clicks", "covisit_clicks.bin", kCovisitKind);
   add("covisit_carts_orders", "covisit_carts_orders.bin", kCovisitKind);
   add("covisit_buy2buy", "covisit_buy2buy.bin", kCovisitKind);
+  if (with_variant) add("covisit_forward", "covisit_forward.bin", kCovisitKind);
   SR_CHECK(WriteManifest(d, m).ok());
 }
 
