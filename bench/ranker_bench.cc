@@ -9,7 +9,7 @@
 // second run skips training. Each case scores one batch of 100 / 200 / 400 candidate rows;
 // the counter row_tree is the CPU time per row per tree ("15.2n" = 15.2 ns). The implementations of
 // one case run next to each other, so their ratio is measured under the same machine load:
-//   ours_blocked    TreeEnsemble::PredictMargin (blocks of 16 rows walk each tree together)
+//   ours_blocked    TreeEnsemble::PredictMargin (blocks of 32 rows walk each tree together)
 //   ours_row        TreeEnsemble, one row at a time through all trees
 //   xgb_dense       XGBoosterPredictFromDense (in-place predict; one reused proxy DMatrix)
 //   xgb_dmatrix     XGDMatrixCreateFromMat + XGBoosterPredictFromDMatrix per batch

@@ -80,7 +80,7 @@ enum class TreeWalk {
 class TreeEnsemble {
  public:
   // Rows per block in TreeWalk::kBlocked.
-  static constexpr size_t kBlockRows = 16;
+  static constexpr size_t kBlockRows = 32;
   // Deeper trees are rejected (XGBoost's own limit is far above what serving can afford).
   static constexpr uint32_t kMaxDepth = 32;
 
