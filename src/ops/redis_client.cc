@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
+#include <cerrno>
 #include <charconv>
 
 #include "core/str_cat.h"
@@ -170,9 +171,12 @@ Status RedisClient::Run(std::string_view op, std::span<const std::vector<std::st
     void* raw = nullptr;
     if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
       // A timeout shows as an I/O error (EAGAIN): the connection is then out of sync.
-      std::string why = c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
-                            ? StrCat("no answer within ", options_.timeout.count(), " ms")
-                            : std::string(c->errstr);
+      const bool timed_out =
+          c->err == REDIS_ERR_IO &&
+          (errno == EAGAIN || errno == EWOULDBLOCK ||
+           std::string_view(c->errstr).find("temporarily unavailable") != std::string_view::npos);
+      std::string why = timed_out ? StrCat("no answer within ", options_.timeout.count(), " ms")
+                                  : std::string(c->errstr);
       Release(c, false);
       return Fail(op, why);
     }

@@ -32,6 +32,7 @@ std::string_view Std(beast::string_view s) { return {s.data(), s.size()}; }
 struct HttpServer::Impl {
   ServerOptions opts;
   HttpHandler handler;
+  AnswerObserver observer;
   std::shared_ptr<spdlog::logger> log;
   HttpServer* server = nullptr;
 
@@ -41,6 +42,9 @@ struct HttpServer::Impl {
   std::optional<tcp::acceptor> acceptor;  // on `accept_strand`
   std::optional<net::strand<net::io_context::executor_type>> accept_strand;
   std::optional<net::signal_set> signals;
+  std::optional<net::signal_set> hangup;
+  std::function<void()> on_hup;
+  void WaitForHangup();
   std::optional<net::steady_timer> accept_retry;
   size_t next_context = 0;
   uint16_t port = 0;
@@ -163,7 +167,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Handle() {
     auto& req = parser_->get();
-    server_->handler(Std(req.method_string()), Std(req.target()), req.body(), &answer_);
+    server_->handler(HttpRequestView{Std(req.method_string()), Std(req.target()), req.body(),
+                                     Std(req[http::field::authorization])},
+                     &answer_);
     const bool keep = req.keep_alive() && !server_->server->stopping();
     Respond(req.version(), keep);
   }
@@ -172,6 +178,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     start_ = Clock::now();
     answer_.status = status;
     answer_.allow = {};
+    answer_.content_type = {};
+    answer_.route = Route::kOther;
     WriteError(message, &answer_.body);
     Respond(11, /*keep_alive=*/false);
   }
@@ -180,7 +188,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res_.result(answer_.status);
     res_.version(version);
     res_.keep_alive(keep_alive);
-    res_.set(http::field::content_type, "application/json");
+    if (answer_.content_type.empty()) {
+      res_.set(http::field::content_type, "application/json");
+    } else {
+      res_.set(http::field::content_type,
+               beast::string_view(answer_.content_type.data(), answer_.content_type.size()));
+    }
     if (answer_.allow.empty()) {
       res_.erase(http::field::allow);
     } else {
@@ -189,6 +202,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res_.body() = std::move(answer_.body);
     res_.prepare_payload();
     keep_alive_ = keep_alive;
+    if (server_->observer) {
+      server_->observer(answer_, std::chrono::duration<double>(Clock::now() - start_).count());
+    }
     AccessLog();
     stream_.expires_after(opts_.read_timeout);
     http::async_write(stream_, res_,
@@ -275,10 +291,11 @@ void HttpServer::Impl::DoAccept() {
 }
 
 HttpServer::HttpServer(ServerOptions options, HttpHandler handler,
-                       std::shared_ptr<spdlog::logger> log)
+                       std::shared_ptr<spdlog::logger> log, AnswerObserver observer)
     : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(options);
   impl_->handler = std::move(handler);
+  impl_->observer = std::move(observer);
   impl_->log = std::move(log);
   impl_->server = this;
 }
@@ -338,6 +355,22 @@ void HttpServer::HandleSignals() {
   });
 }
 
+void HttpServer::HandleHangup(std::function<void()> on_hup) {
+  Impl& s = *impl_;
+  s.on_hup = std::move(on_hup);
+  s.hangup.emplace(*s.accept_strand, SIGHUP);
+  s.WaitForHangup();
+}
+
+void HttpServer::Impl::WaitForHangup() {
+  hangup->async_wait([this](beast::error_code ec, int) {
+    if (ec || server->stopping()) return;
+    log->info("received SIGHUP: reloading the model");
+    on_hup();
+    WaitForHangup();
+  });
+}
+
 void HttpServer::Run() {
   Impl& s = *impl_;
   std::vector<std::thread> workers;
@@ -380,6 +413,7 @@ void HttpServer::Stop() {
     s.acceptor->close(ignored);
     s.accept_retry->cancel();
     if (s.signals) s.signals->cancel(ignored);
+    if (s.hangup) s.hangup->cancel(ignored);
   });
   // Collect first: a connection's destructor takes conn_mu, so no reference may be
   // dropped while it is held.

@@ -12,8 +12,8 @@
 // connections are closed, requests in flight are answered (with "Connection: close"), and
 // Run() returns once every connection is gone (or after drain_timeout at the latest).
 //
-// Thread safety: Start, HandleSignals and Run are called once, from one thread, in that
-// order; Stop and port may be called from any thread.
+// Thread safety: Start, HandleSignals, HandleHangup and Run are called once, from one thread, in
+// that order; Stop and port may be called from any thread.
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -47,14 +47,17 @@ struct ServerOptions {
   spdlog::level::level_enum access_log_level = spdlog::level::debug;  // one line per request
 };
 
-// Handles one request: method, request-target, body -> status and JSON body.
-using HttpHandler = std::function<void(std::string_view method, std::string_view target,
-                                       std::string_view body, HttpAnswer* out)>;
+// Handles one request: method, request-target, body, Authorization -> status and body.
+using HttpHandler = std::function<void(const HttpRequestView& request, HttpAnswer* out)>;
+// Sees every answer (protocol errors included, with Route::kOther) and the seconds from
+// the request's header to the answer; runs on the worker thread before the answer is sent.
+using AnswerObserver = std::function<void(const HttpAnswer& answer, double seconds)>;
 
 class HttpServer {
  public:
-  // `log` receives start/stop messages and the access log lines.
-  HttpServer(ServerOptions options, HttpHandler handler, std::shared_ptr<spdlog::logger> log);
+  // `log` receives start/stop messages and the access log lines; `observer` may be empty.
+  HttpServer(ServerOptions options, HttpHandler handler, std::shared_ptr<spdlog::logger> log,
+             AnswerObserver observer = {});
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -66,6 +69,9 @@ class HttpServer {
   uint16_t port() const;
   // Stops (drains) on SIGINT or SIGTERM.
   void HandleSignals();
+  // Calls `on_hup` (on an I/O thread; it must not block) at every SIGHUP. Call after
+  // Start, before Run.
+  void HandleHangup(std::function<void()> on_hup);
   // Serves on `threads` worker threads and blocks until Stop() has drained (or
   // drain_timeout has passed since Stop()).
   void Run();

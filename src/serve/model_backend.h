@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "serve/handlers.h"
 #include "serve/model_bundle.h"
+#include "serve/service_backend.h"
 
 namespace sessionrec {
 

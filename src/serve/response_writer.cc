@@ -83,16 +83,15 @@ void WriteError(std::string_view message, std::string* out) {
   w.EndObject();
 }
 
-void WriteHealth(const BundleStats& stats, std::string* out) {
+void WriteHealth(const BundleStats& stats, bool models_loaded, std::string* out) {
   out->clear();
   StringStream os(out);
   Writer w(os);
   w.StartObject();
   Key(w, "status");
   String(w, "healthy");
-  // The server listens only once the model directory is loaded.
   Key(w, "models_loaded");
-  w.Bool(true);
+  w.Bool(models_loaded);
   Key(w, "embeddings_loaded");
   w.Bool(stats.embeddings_loaded);
   Key(w, "feature_columns");

@@ -20,9 +20,9 @@ namespace sessionrec {
 // {"error": "<message>"}
 void WriteError(std::string_view message, std::string* out);
 
-// GET /health: {"status":"healthy","models_loaded":true,"embeddings_loaded":..,
-// "feature_columns":..}
-void WriteHealth(const BundleStats& stats, std::string* out);
+// GET /health: {"status":"healthy","models_loaded":..,"embeddings_loaded":..,
+// "feature_columns":..}; models_loaded is false while the first model is still loading.
+void WriteHealth(const BundleStats& stats, bool models_loaded, std::string* out);
 
 // GET /stats: {"models":[..],"total_items":..,"total_sessions":..,"embedding_dimension":..,
 // "feature_dimension":..}

@@ -13,7 +13,10 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sessionrec::testing {
 
@@ -23,7 +26,10 @@ struct HttpResult {
   std::string content_type;
   std::string allow;
   bool keep_alive = false;
+  std::map<std::string, std::string> headers;  // every response header, by lowercase name
 };
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
@@ -32,10 +38,11 @@ class HttpClient {
   }
 
   HttpResult Send(boost::beast::http::verb method, const std::string& target,
-                  const std::string& body = "") {
+                  const std::string& body = "", const HeaderList& headers = {}) {
     namespace http = boost::beast::http;
     http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.set(name, value);
     if (!body.empty()) req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
@@ -48,6 +55,11 @@ class HttpClient {
     out.content_type = std::string(res[http::field::content_type]);
     out.allow = std::string(res[http::field::allow]);
     out.keep_alive = res.keep_alive();
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.headers[name] = std::string(f.value());
+    }
     return out;
   }
   HttpResult Get(const std::string& target) { return Send(boost::beast::http::verb::get, target); }

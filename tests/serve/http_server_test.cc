@@ -42,9 +42,9 @@ class HttpServerTest : public ::testing::Test {
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     server_ = std::make_unique<HttpServer>(
         opts,
-        [this](std::string_view m, std::string_view t, std::string_view b, HttpAnswer* out) {
-          if (t == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
-          handlers_.Handle(m, t == "/slow" ? "/health" : t, b, out);
+        [this](const HttpRequestView& r, HttpAnswer* out) {
+          if (r.target == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          handlers_.Handle(r.method, r.target == "/slow" ? "/health" : r.target, r.body, out);
         },
         log);
     ASSERT_TRUE(server_->Start().ok());
