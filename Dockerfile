@@ -21,7 +21,8 @@ FROM debian:12-slim AS runtime
 # simdjson, zlib, OpenMP), no compilers.
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       libfasttext0 libxgboost0 libsimdjson14 libspdlog1.10 libfmt9 libgomp1 zlib1g \
-      libabsl20220623 libtbb12 libzstd1 curl ca-certificates \
+      libabsl20220623 libtbb12 libzstd1 libhiredis0.14 libprometheus-cpp-core1.0 \
+      curl ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/src/sessionrec /usr/local/bin/sessionrec
 RUN useradd --system --no-create-home sessionrec
