@@ -66,6 +66,17 @@ nlohmann::json ParamsJson(const TrainParams& p) {
                                    : nlohmann::json::parse(EmbedParamsJson(p.embed), nullptr,
                                                            /*allow_exceptions=*/false)},
           {"items", {{"recent_days", p.items.recent_days}}},
+          {"rankers",
+           {{"enabled", p.rankers.enabled},
+            {"label_days", p.rankers.label_days},
+            {"all_prefixes", p.rankers.all_prefixes},
+            {"candidates", p.rankers.candidates},
+            {"max_queries", p.rankers.max_queries},
+            {"objective", p.rankers.train.booster.objective},
+            {"rounds", p.rankers.train.booster.num_rounds},
+            {"max_depth", p.rankers.train.booster.max_depth},
+            {"eta", p.rankers.train.booster.eta},
+            {"neg_rate", p.rankers.train.neg_rate}}},
           {"covisit",
            {{"tail_events", c.tail_events},
             {"window_seconds", c.window_seconds},
@@ -227,6 +238,14 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
                           DescribeArtifact(t, l.name, l.file, l.kind, l.version));
       manifest.artifacts.push_back(std::move(a));
     }
+  }
+  if (params.rankers.enabled) {
+    SR_ASSIGN_OR_RETURN(report.rankers, TrainRankerStage(train, params, t));
+    report.timings.push_back({"rankers", watch.Lap()});
+    SR_ASSIGN_OR_RETURN(ManifestArtifact a,
+                        DescribeArtifact(t, "item_features", kItemFeaturesFile, kItemFeaturesKind,
+                                         kItemFeaturesVersion));
+    manifest.artifacts.push_back(std::move(a));
   }
   for (const StageTiming& s : report.timings) manifest.timings_seconds[s.stage] = s.seconds;
   SR_RETURN_IF_ERROR(WriteManifest(t, manifest));  // last: its presence marks a model

@@ -18,6 +18,7 @@
 #include "covisit/covisit_variants.h"
 #include "data/event_store.h"
 #include "embed/embed_params.h"
+#include "pipeline/ranker_training.h"
 #include "serve/item_table.h"
 
 namespace sessionrec {
@@ -33,6 +34,7 @@ struct TrainParams {
   bool covisit_variants = true;
   CovisitVariantParams variants;  // the variants' parameters
   EmbedParams embed;              // item2vec etc. (threads and seed are taken from above)
+  RankerTrainingParams rankers;   // learned rankers (docs/rankers.md); threads from above
 };
 
 struct StageTiming {
@@ -48,6 +50,7 @@ struct TrainReport {
   uint64_t covisit_entries[3] = {0, 0, 0};  // clicks, carts_orders, buy2buy
   uint64_t variant_entries = 0;             // entries of all variant matrices together
   uint64_t embedding_items = 0;             // items with a vector (0: no embedding stage)
+  RankerStageReport rankers;                // trained, or why not
 };
 
 // Trains every stage on `train` and publishes the model at `model_dir`. A non-empty
