@@ -130,6 +130,14 @@ class PrecedenceConfig : public CLI::ConfigTOML {
   const CLI::App* root_;
 };
 
+// "-i,--input": every short and long name, without CLI11's "{default}" decorations.
+std::string Names(const CLI::Option& opt) {
+  std::string out;
+  for (const std::string& n : opt.get_snames()) out += StrCat(out.empty() ? "" : ",", "-", n);
+  for (const std::string& n : opt.get_lnames()) out += StrCat(out.empty() ? "" : ",", "--", n);
+  return out;
+}
+
 std::string Cell(std::string text) {
   std::string out;
   for (char c : text) {
@@ -143,14 +151,16 @@ void AppendTable(const CLI::App& app, const std::string& title, std::string* out
   std::vector<const CLI::Option*> options = SettingOptions(app);
   if (options.empty()) return;
   *out += StrCat("### ", title, "\n\n");
-  if (!app.get_name().empty()) *out += StrCat("Config section `[", app.get_name(), "]`.\n\n");
+  if (app.get_parent() != nullptr) {
+    *out += StrCat("Config section `[", app.get_name(), "]`.\n\n");
+  }
   *out += "| option | environment | config key | default | description |\n";
   *out += "|---|---|---|---|---|\n";
   for (const CLI::Option* opt : options) {
     std::string def = IsFlag(*opt) ? std::string("(flag)") : opt->get_default_str();
     if (def.empty()) def = "—";
     const std::string required = opt->get_required() ? " (required)" : "";
-    *out += StrCat("| `", Cell(opt->get_name(false, true)), "` | `", opt->get_envname(), "` | `",
+    *out += StrCat("| `", Cell(Names(*opt)), "` | `", opt->get_envname(), "` | `",
                    opt->get_lnames().front(), "` | ", Cell(def), " | ",
                    Cell(opt->get_description()), required, " |\n");
   }
@@ -178,6 +188,7 @@ void EnableConfiguration(CLI::App& app) {
       "> SESSIONREC_* environment > config file > default",
       /*config_required=*/!env_config.empty());
   config->expected(1);
+  config->type_name("FILE");
   app.config_formatter(std::make_shared<PrecedenceConfig>(&app));
   app.allow_config_extras(CLI::config_extras_mode::error);
   app.add_flag_callback(

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/evaluate_report.h"
 #include "core/str_cat.h"
 #include "data/labels.h"
 #include "data/load.h"
@@ -39,7 +40,32 @@ struct EvaluateArgs {
   // Candidate recall instead (pipeline/candidate_recall.h).
   bool candidates = false;
   bool candidate_embeddings = true;
+  // --report (cli/evaluate_report.h).
+  std::string report;
+  std::string report_model_dir;
 };
+
+// What the report header shows as the command (the flags that shape the results).
+std::string ReportCommand(const EvaluateArgs& a) {
+  if (a.data.empty()) {
+    return StrCat("sessionrec evaluate --labels ", a.labels, " --predictions ", a.predictions,
+                  a.sessions.empty() ? "" : " --sessions " + a.sessions, " --k ", a.k);
+  }
+  return StrCat("sessionrec evaluate --data ", a.data, " --days ", a.days, " --seeds ", a.seeds,
+                " --seed ", a.seed_base, a.all_prefixes ? " --all-prefixes" : "",
+                a.candidates ? " --candidates" : "",
+                a.candidate_embeddings ? "" : " --no-candidate-embeddings");
+}
+
+EvaluateReportRequest ReportRequest(const EvaluateArgs& a) {
+  EvaluateReportRequest r;
+  r.path = a.report;
+  r.model_dir = a.report_model_dir;
+  r.data_name = a.data.empty() ? a.predictions : a.data;
+  r.command = ReportCommand(a);
+  r.k = a.k;
+  return r;
+}
 
 // ---- score-files mode -------------------------------------------------------------------
 
@@ -64,6 +90,9 @@ Status RunScoreFiles(const EvaluateArgs& args) {
     }
     fresh = ScoreRecall(*unseen, predictions, params);
   }
+  EvaluateReportRequest report = ReportRequest(args);
+  report.scores.emplace_back("official (all labels)", official);
+  if (fresh) report.scores.emplace_back("new items (labels not in the session)", *fresh);
 
   if (args.json) {
     std::string s = ScoresJson(official, args.k);
@@ -81,7 +110,7 @@ Status RunScoreFiles(const EvaluateArgs& args) {
                 << FormatScores(*fresh);
     }
   }
-  return absl::OkStatus();
+  return WriteEvaluateReport(report);
 }
 
 // ---- pipeline mode ----------------------------------------------------------------------
@@ -92,16 +121,21 @@ Status RunScoreFiles(const EvaluateArgs& args) {
 // The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
   SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
-  if (args.candidates) {
+  EvaluateReportRequest report_request = ReportRequest(args);
+  report_request.data = &data;
+  // The report's recall@K curves come from the candidate recall: --report runs it too.
+  std::optional<CandidateRecallReport> candidates;
+  if (args.candidates || !args.report.empty()) {
     CandidateRecallParams cp;
     cp.days = args.days;
     cp.seeds = args.seeds;
     cp.seed_base = args.seed_base;
     cp.threads = args.threads;
     cp.embeddings = args.candidate_embeddings;
-    SR_ASSIGN_OR_RETURN(CandidateRecallReport report, RunCandidateRecall(data, args.data, cp));
-    std::cout << FormatCandidateRecall(report);
-    return absl::OkStatus();
+    SR_ASSIGN_OR_RETURN(candidates, RunCandidateRecall(data, args.data, cp));
+    std::cout << FormatCandidateRecall(*candidates);
+    report_request.candidates = &*candidates;
+    if (args.candidates) return WriteEvaluateReport(report_request);
   }
   EvaluationParams p;
   p.days = args.days;
@@ -118,7 +152,8 @@ Status RunPipeline(const EvaluateArgs& args) {
   p.scorer = *scorer;
   SR_ASSIGN_OR_RETURN(EvaluationReport report, RunEvaluation(data, args.data, p));
   std::cout << (args.json ? EvaluationJson(report) + "\n" : FormatEvaluation(report));
-  return absl::OkStatus();
+  report_request.evaluation = &report;
+  return WriteEvaluateReport(report_request);
 }
 
 // ---- dispatch ---------------------------------------------------------------------------
@@ -167,6 +202,11 @@ void RegisterEvaluate(CLI::App& app) {
   sub->add_flag("--candidates", args->candidates,
                 "pipeline: candidate recall@20/50/100/200 per source and merged "
                 "(docs/candidates.md)");
+  sub->add_option("--report", args->report,
+                  "also write an HTML report (tables, recall@K curves, dataset statistics; "
+                  "pipeline mode also runs the candidate recall for it; docs/report.md)");
+  sub->add_option("--report-model-dir", args->report_model_dir,
+                  "--report: show this model directory's feature_importance.json");
   sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
                 "pipeline --candidates: skip the embedding sources (no item2vec training)");
   sub->callback([args] { ExitOnError("evaluate", RunEvaluate(*args)); });

@@ -180,9 +180,11 @@ using testing::RunSessionrec;
 TEST(ConfigurationBinary, ServeHelpListsVariablesAndDefaults) {
   CliRun r = RunSessionrec("serve --help");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("SESSIONREC_PORT"));
-  EXPECT_THAT(r.output, HasSubstr("SESSIONREC_MODEL_DIR"));
-  EXPECT_THAT(r.output, HasSubstr("--config"));
+  EXPECT_THAT(r.output, HasSubstr("--port UINT=5000 (Env:SESSIONREC_PORT)"));
+  EXPECT_THAT(r.output, HasSubstr("(Env:SESSIONREC_MODEL_DIR)"));
+  CliRun root = RunSessionrec("--help");
+  EXPECT_THAT(root.output, HasSubstr("--config"));
+  EXPECT_THAT(root.output, HasSubstr("(Env:SESSIONREC_QUIET)"));
 }
 
 TEST(ConfigurationBinary, UnknownKeyIsAClearErrorAndExitsNonZero) {
