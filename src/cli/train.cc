@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/progress.h"
 #include "core/str_cat.h"
 #include "data/load.h"
 #include "pipeline/train_model.h"
@@ -28,10 +29,14 @@ Status RunTrain(const TrainArgs& args) {
     params.only_covisit = true;
   }
   const auto t0 = std::chrono::steady_clock::now();
+  // Elapsed time and the current stage on a terminal (TrainModel names its stages).
+  Progress progress("train", 0, "");
+  progress.SetDetail("load");
   SR_ASSIGN_OR_RETURN(EventStore train, LoadEventStore(args.input));
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   SR_ASSIGN_OR_RETURN(TrainReport r, TrainModel(train, params, args.model_dir));
+  progress.Finish();
   std::cout << fmt::format("trained {}: {} sessions, {} events, {} items\n", args.model_dir,
                            r.sessions, r.events, r.items)
             << fmt::format("covisit entries: clicks {}, carts_orders {}, buy2buy {}\n",

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/progress.h"
 #include "core/str_cat.h"
 #include "pipeline/batch_recommend.h"
 #include "serve/model_bundle.h"
@@ -88,10 +89,12 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
   MetricParams metric;
   metric.k = params.k;
 
+  Progress progress("evaluate", static_cast<uint64_t>(params.seeds), "seeds");
   for (int i = 0; i < params.seeds; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     SeedEvaluation run;
     run.seed = params.seed_base + i;
+    progress.SetDetail(StrCat("seed ", run.seed));
     SR_ASSIGN_OR_RETURN(SplitResult split, SplitOtto(data, {.days = params.days,
                                                             .seed = run.seed,
                                                             .all_prefixes = params.all_prefixes}));
@@ -117,6 +120,7 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
     run.scores[kNewItemsNewLabels] = ScoreRecall(new_labels, fresh, metric);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     report.runs.push_back(std::move(run));
+    progress.Add(1);
   }
   return report;
 }

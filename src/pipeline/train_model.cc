@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/progress.h"
 #include "core/str_cat.h"
 #include "embed/train_embeddings.h"
 #include "serve/manifest.h"
@@ -166,10 +167,12 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   report.items = train.num_items();
   Stopwatch watch;
 
+  ProgressNote("train: items");  // core/progress.h: names the stage on a terminal
   ItemTable items = ItemTable::Build(train, params.items);
   SR_RETURN_IF_ERROR(items.Save(t + "/items.bin"));
   report.timings.push_back({"items", watch.Lap()});
 
+  ProgressNote("train: covisit");
   SR_ASSIGN_OR_RETURN(CovisitMatrices m, BuildAllCovisit(train, covisit));
   report.timings.push_back({"covisit", watch.Lap()});
   SR_RETURN_IF_ERROR(m.clicks.Save(t + "/covisit_clicks.bin"));
@@ -190,6 +193,7 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   }
 
   if (!params.only_covisit) {
+    ProgressNote("train: embeddings");
     SR_ASSIGN_OR_RETURN(EmbedTrainStats es, TrainEmbeddingArtifacts(train, embed, t));
     report.embedding_items = es.items_with_vector;
     report.timings.push_back({"embeddings", watch.Lap()});
