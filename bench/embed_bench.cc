@@ -131,6 +131,8 @@ EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
   p.epochs = std::stoi(Get(f, "--epochs", "5"));
   p.min_count = std::stoi(Get(f, "--min-count", "1"));
   p.window = std::stoi(Get(f, "--window", "5"));
+  p.subsample = std::stod(Get(f, "--subsample", "0.001"));
+  p.center = Get(f, "--center", "0") == "1";
   p.store.encoding =
       Get(f, "--encoding", "float32") == "int8" ? RowEncoding::kInt8 : RowEncoding::kFloat32;
   p.store.last_days = std::stoi(Get(f, "--last-days", "0"));

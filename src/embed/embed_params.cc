@@ -44,19 +44,19 @@ Status ValidateEmbedParams(const EmbedParams& p) {
 
 std::string EmbedParamsJson(const EmbedParams& p) {
   const auto& s = p.session;
-  return StrCat("{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
-                "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
-                ",\"epochs\":", p.epochs, ",\"min_count\":", p.min_count,
-                ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
-                ",\"threads\":", p.threads, ",\"seed\":", p.seed,
-                ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
-                s.type_weights[2], "],\"half_life_events\":", s.half_life_events,
-                "},\"neighbors\":{\"k\":", p.neighbors.k,
-                ",\"exact_below\":", p.neighbors.exact_below, ",\"hnsw_m\":", p.neighbors.hnsw_m,
-                ",\"ef_construction\":", p.neighbors.ef_construction,
-                ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
-                p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
-                "\",\"last_days\":", p.store.last_days, "}}");
+  return StrCat(
+      "{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
+      "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
+      ",\"epochs\":", p.epochs, ",\"min_count\":", p.min_count,
+      ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
+      ",\"center\":", p.center ? "true" : "false", ",\"threads\":", p.threads, ",\"seed\":", p.seed,
+      ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
+      s.type_weights[2], "],\"half_life_events\":", s.half_life_events,
+      "},\"neighbors\":{\"k\":", p.neighbors.k, ",\"exact_below\":", p.neighbors.exact_below,
+      ",\"hnsw_m\":", p.neighbors.hnsw_m, ",\"ef_construction\":", p.neighbors.ef_construction,
+      ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
+      p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
+      "\",\"last_days\":", p.store.last_days, "}}");
 }
 
 int EffectiveThreads(int threads) { return threads > 0 ? threads : omp_get_num_procs(); }

@@ -56,6 +56,7 @@ struct EmbedParams {
   int min_count = 1;             // items with fewer training events get no vector
   float learning_rate = 0.025f;  // initial SGD step, decays linearly to 0.0001 x itself
   double subsample = 1e-3;       // word2vec frequent-item subsampling threshold; 0 = off
+  bool center = false;           // subtract the mean vector (embed/center_vectors.h)
   int threads = 0;               // worker threads; 0 = all cores. 1 + seed = bit-identical
   uint64_t seed = 1;             // seeds initialisation, sampling and the window draws
   SessionEmbeddingParams session;

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/str_cat.h"
+#include "embed/center_vectors.h"
 #include "embed/item2vec_corpus.h"
 
 namespace sessionrec {
@@ -90,6 +91,7 @@ StatusOr<EmbeddingTable> TrainFastText(const EventStore& train, const EmbedParam
       StrCat("{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads,
              ",\"items\":", n_items, ",\"items_trained\":", vocab.num_trained,
              ",\"tokens_per_epoch\":", vocab.num_tokens, ",\"train_seconds\":", secs, "}");
+  if (p.center) CenterRows(p.dim, vectors, has);
   return EmbeddingTable(p.dim, std::move(ids), std::move(vectors), std::move(has), std::move(meta));
 }
 

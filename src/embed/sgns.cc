@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/str_cat.h"
+#include "embed/center_vectors.h"
 #include "embed/item2vec_corpus.h"
 
 namespace sessionrec {
@@ -205,6 +206,7 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
       StrCat("{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads,
              ",\"items\":", n_items, ",\"items_trained\":", vocab.num_trained,
              ",\"tokens_per_epoch\":", vocab.num_tokens, ",\"train_seconds\":", secs, "}");
+  if (p.center) CenterRows(p.dim, in, has);
   return EmbeddingTable(p.dim, std::move(ids), std::move(in), std::move(has), std::move(meta));
 }
 
