@@ -78,9 +78,7 @@ Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events
   EventStore::Owned& o = *owned_;
   o.session_ids.push_back(id);
   for (const Event& e : events) {
-    auto [it, inserted] = index_.try_emplace(e.aid, static_cast<ItemIndex>(o.item_ids.size()));
-    if (inserted) o.item_ids.push_back(e.aid);
-    o.items.push_back(it->second);
+    o.items.push_back(index_.IndexOf(e.aid));
     o.ts.push_back(static_cast<uint32_t>(e.ts));
     o.types.push_back(static_cast<uint8_t>(e.type));
   }
@@ -88,18 +86,46 @@ Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events
   return absl::OkStatus();
 }
 
+void EventStoreBuilder::Append(EventStoreBuilder&& other) {
+  if (num_sessions() == 0 && index_.size() == 0) {  // nothing to merge with: take it whole
+    std::swap(owned_, other.owned_);
+    std::swap(index_, other.index_);
+    return;
+  }
+  EventStore::Owned& o = *owned_;
+  EventStore::Owned& x = *other.owned_;
+  // other's items in its order of first appearance: indexing them in that order here
+  // gives the same indices as adding other's sessions one by one would.
+  const std::vector<ItemId>& ids = other.index_.ids();
+  std::vector<ItemIndex> remap(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) remap[i] = index_.IndexOf(ids[i]);
+  const uint64_t base = o.items.size();
+  o.session_ids.insert(o.session_ids.end(), x.session_ids.begin(), x.session_ids.end());
+  for (size_t s = 1; s < x.offsets.size(); ++s) o.offsets.push_back(base + x.offsets[s]);
+  o.items.resize(base + x.items.size());
+  for (size_t i = 0; i < x.items.size(); ++i) o.items[base + i] = remap[x.items[i]];
+  o.ts.insert(o.ts.end(), x.ts.begin(), x.ts.end());
+  o.types.insert(o.types.end(), x.types.begin(), x.types.end());
+  other.owned_ = std::make_shared<EventStore::Owned>();
+  other.index_ = ItemIndexer();
+}
+
+void EventStoreBuilder::Reserve(size_t sessions, size_t events) {
+  EventStore::Owned& o = *owned_;
+  o.session_ids.reserve(sessions);
+  o.offsets.reserve(sessions + 1);
+  o.items.reserve(events);
+  o.ts.reserve(events);
+  o.types.reserve(events);
+}
+
 EventStore EventStoreBuilder::Finish() {
+  owned_->item_ids = index_.TakeIds();
   EventStore st;
   st.owned_ = std::move(owned_);
   st.PointAtOwned();
   owned_ = std::make_shared<EventStore::Owned>();
-  index_.clear();
   return st;
-}
-
-ItemDictionary::ItemDictionary(std::span<const ItemId> item_ids) {
-  map_.reserve(item_ids.size());
-  for (size_t i = 0; i < item_ids.size(); ++i) map_.emplace(item_ids[i], static_cast<ItemIndex>(i));
 }
 
 }  // namespace sessionrec

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "core/status.h"
 #include "core/types.h"
+#include "data/item_indexer.h"
 #include "io/artifact.h"
 
 namespace sessionrec {
@@ -100,29 +100,31 @@ class EventStoreBuilder {
   EventStoreBuilder();
   // Returns an error if a timestamp is outside [0, 2^32) seconds.
   Status AddSession(SessionId id, std::span<const Event> events);
+  // Appends every session of `other` after the ones added so far, as if they had been
+  // added here one by one (item indices in order of first appearance overall). Lets
+  // several threads each build a part of one input, merged in input order.
+  void Append(EventStoreBuilder&& other);
+  // Capacity hints (no effect on the result).
+  void Reserve(size_t sessions, size_t events);
   size_t num_sessions() const { return owned_->session_ids.size(); }
   size_t num_events() const { return owned_->items.size(); }
   EventStore Finish();
 
  private:
   std::shared_ptr<EventStore::Owned> owned_;
-  absl::flat_hash_map<ItemId, ItemIndex> index_;
+  ItemIndexer index_;
 };
 
 // Lookup from external aid to dense index for one store's item table.
 class ItemDictionary {
  public:
   ItemDictionary() = default;
-  explicit ItemDictionary(std::span<const ItemId> item_ids);
-  std::optional<ItemIndex> Find(ItemId aid) const {
-    auto it = map_.find(aid);
-    if (it == map_.end()) return std::nullopt;
-    return it->second;
-  }
-  size_t size() const { return map_.size(); }
+  explicit ItemDictionary(std::span<const ItemId> item_ids) : index_(item_ids) {}
+  std::optional<ItemIndex> Find(ItemId aid) const { return index_.Find(aid); }
+  size_t size() const { return index_.size(); }
 
  private:
-  absl::flat_hash_map<ItemId, ItemIndex> map_;
+  ItemIndexer index_;
 };
 
 }  // namespace sessionrec

@@ -31,6 +31,11 @@ namespace sessionrec {
 struct OttoJsonlReadOptions {
   bool strict = true;        // true: the first malformed line is an error; false: skip it
   size_t max_examples = 20;  // skipped lines kept with their reason in the report
+  // Threads of ReadOttoJsonlInto / ReadOttoJsonlStore, each parsing one part of the file
+  // (0 = all cores). The result does not depend on it.
+  int threads = 0;
+  // Smallest part worth a thread of its own (tests lower it to split tiny files).
+  size_t min_part_bytes = size_t{4} << 20;
 };
 
 // Receives one session at a time; the Session is scratch space reused for the next line
@@ -46,7 +51,13 @@ Status ReadOttoJsonlText(std::string_view text, std::string_view name,
                          const OttoJsonlReadOptions& options, const SessionVisitor& visit,
                          ImportReport* report = nullptr);
 
-// Reads `path` into an in-memory EventStore. An empty file gives an empty store
+// Adds the sessions of `path` to `builder`, in file order: the same sessions, item indices,
+// report and first error as ReadOttoJsonl with builder.AddSession, but with
+// options.threads threads each parsing a part of the file (split at line ends).
+Status ReadOttoJsonlInto(const std::string& path, const OttoJsonlReadOptions& options,
+                         EventStoreBuilder& builder, ImportReport* report = nullptr);
+
+// Reads `path` into an in-memory EventStore (ReadOttoJsonlInto). An empty file gives an empty store
 // (report->sessions == 0): callers decide whether that is an error.
 StatusOr<EventStore> ReadOttoJsonlStore(const std::string& path,
                                         const OttoJsonlReadOptions& options,

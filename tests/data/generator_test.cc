@@ -93,7 +93,9 @@ TEST_F(GeneratorStatsTest, SessionsAreWellFormed) {
       ASSERT_LE(e.aid, gen.num_items());
       ASSERT_GE(e.ts, params_->start_ts);
       ASSERT_LT(e.ts, end);
-      if (j > 0) ASSERT_LE(s.events[j - 1].ts, e.ts) << "session " << s.id;
+      if (j > 0) {
+        ASSERT_LE(s.events[j - 1].ts, e.ts) << "session " << s.id;
+      }
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -265,6 +266,62 @@ TEST(OttoJsonl, ImportsTheOttoSample) {
   for (uint8_t t : st->types()) ++per_type[t];
   EXPECT_EQ(per_type, (std::array<int, 3>{800, 52, 10}));
   EXPECT_EQ(report.skipped_lines, 0u);
+}
+
+// The same file read with one thread and with several (parts of ~64 bytes): identical
+// stores, reports and first errors.
+TEST(OttoJsonl, ThreadsDoNotChangeTheResult) {
+  auto dir = testing::TempDir("otto_threads");
+  std::string text;
+  for (int s = 0; s < 300; ++s) {
+    if (s == 40 || s == 251) text += "{\"session\":1,\"events\":[{\"aid\":1\n";  // cut off
+    if (s % 50 == 7) text += "\n";                                               // blank
+    text += StrCat("{\"session\":", 1000 + s, ",\"events\":[");
+    for (int e = 0; e <= s % 4; ++e) {
+      const uint64_t aid =
+          s % 13 == 0 ? (uint64_t{1} << 40) + s : static_cast<uint64_t>(s * 7 % 61);
+      text += StrCat(e ? "," : "", "{\"aid\":", aid, ",\"ts\":", 100 + e, ",\"type\":\"clicks\"}");
+    }
+    text += "]}\n";
+  }
+  const auto path = (dir / "t.jsonl").string();
+  testing::WriteFile(path, text);
+  auto read = [&](int threads, bool strict, ImportReport* report) {
+    OttoJsonlReadOptions options;
+    options.threads = threads;
+    options.min_part_bytes = 64;
+    options.strict = strict;
+    return ReadOttoJsonlStore(path, options, report);
+  };
+  ImportReport one_report, many_report;
+  auto one = read(1, false, &one_report);
+  auto many = read(3, false, &many_report);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_TRUE(many.ok()) << many.status();
+  EXPECT_EQ(one->num_sessions(), 300u);
+  ASSERT_EQ(many->num_sessions(), one->num_sessions());
+  EXPECT_TRUE(std::ranges::equal(many->item_ids(), one->item_ids()));
+  EXPECT_TRUE(std::ranges::equal(many->items(), one->items()));
+  EXPECT_TRUE(std::ranges::equal(many->offsets(), one->offsets()));
+  EXPECT_TRUE(std::ranges::equal(many->session_ids(), one->session_ids()));
+  EXPECT_TRUE(std::ranges::equal(many->ts(), one->ts()));
+  EXPECT_EQ(many_report.lines, one_report.lines);
+  EXPECT_EQ(many_report.events, one_report.events);
+  ASSERT_EQ(one_report.skipped_lines, 2u);
+  ASSERT_EQ(many_report.skipped_lines, 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(many_report.examples[i].line, one_report.examples[i].line);
+    EXPECT_EQ(many_report.examples[i].reason, one_report.examples[i].reason);
+  }
+  // Line 41: 40 sessions, one blank line before it (s = 7).
+  EXPECT_EQ(one_report.examples[0].line, 42u);
+
+  auto strict_one = read(1, true, nullptr);
+  auto strict_many = read(3, true, nullptr);
+  ASSERT_FALSE(strict_one.ok());
+  ASSERT_FALSE(strict_many.ok());
+  EXPECT_EQ(strict_many.status().message(), strict_one.status().message());
+  EXPECT_THAT(std::string(strict_one.status().message()), HasSubstr("t.jsonl:42: cut-off line"));
 }
 
 }  // namespace
