@@ -3,6 +3,7 @@
 // PrintKindDetails). An OTTO JSONL file gets the event statistics without a header.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "data/import_summary.h"
 #include "data/load.h"
 #include "io/artifact.h"
+#include "rank/ranker_set.h"
 
 namespace sessionrec::cli {
 namespace {
@@ -44,7 +46,35 @@ void PrintHeader(const Artifact& a, std::ostream& out) {
   }
 }
 
+// A model directory (or its rankers/ folder): the rankers' objective, schema size and the
+// top features by gain per type (feature_importance.json, written at training).
+Status PrintRankers(std::string dir) {
+  namespace fs = std::filesystem;
+  if (fs::path(dir).filename() == kRankersDir) dir = fs::path(dir).parent_path().string();
+  if (!RankerSet::Present(dir)) {
+    return absl::NotFoundError(
+        StrCat(dir, ": a directory without rankers (", kRankersInfoFile, ")"));
+  }
+  SR_ASSIGN_OR_RETURN(std::unique_ptr<RankerSet> set, RankerSet::Load(dir));
+  SR_ASSIGN_OR_RETURN(nlohmann::json imp, set->FeatureImportance());
+  std::cout << fmt::format("rankers:   {} ({} features, {} candidates per session)\n",
+                           set->objective(), set->schema().size(), set->candidates());
+  for (const char* type : {"clicks", "carts", "orders"}) {
+    std::cout << fmt::format("{} ranker, top features by total gain:\n", type);
+    double total = 0;
+    for (const auto& f : imp[type]) total += f["gain"].get<double>();
+    for (size_t i = 0; i < imp[type].size() && i < 15; ++i) {
+      const double g = imp[type][i]["gain"].get<double>();
+      std::cout << fmt::format("  {:>2}. {:<32} {:>12.2f}  {:5.1f}%\n", i + 1,
+                               imp[type][i]["feature"].get<std::string>(), g,
+                               total > 0 ? 100.0 * g / total : 0.0);
+    }
+  }
+  return absl::OkStatus();
+}
+
 Status RunInspect(const std::string& path) {
+  if (std::filesystem::is_directory(path)) return PrintRankers(path);
   StatusOr<std::string> kind = SniffArtifactKind(path);
   if (!kind.ok()) {
     if (absl::IsNotFound(kind.status())) return kind.status();

@@ -10,6 +10,18 @@
 
 namespace sessionrec {
 
+FeatureResources StandardFeatureResources(const CovisitMatrix& clicks,
+                                          const CovisitMatrix& carts_orders,
+                                          const CovisitMatrix& buy2buy,
+                                          const ItemFeatureTable& items,
+                                          const EmbeddingTable* embeddings) {
+  FeatureResources r;
+  r.items = &items;
+  r.covisit = {{"clicks", &clicks}, {"carts_orders", &carts_orders}, {"buy2buy", &buy2buy}};
+  r.embeddings = embeddings;
+  return r;
+}
+
 FeatureBuilder::FeatureBuilder(FeatureResources resources, std::vector<std::string> source_names)
     : r_(std::move(resources)), source_names_(std::move(source_names)) {
   SR_CHECK(r_.items != nullptr);

@@ -36,6 +36,16 @@ struct FeatureResources {
   SessionEmbeddingParams session_embedding;    // definition of the session embedding
 };
 
+// The resources every model uses: the three baseline co-visitation matrices ("clicks",
+// "carts_orders", "buy2buy"), the model's item features and its embeddings (may be null).
+// Training (pipeline/ranker_training.cc) and serving (serve/model_bundle.cc) both call it,
+// so their columns agree.
+FeatureResources StandardFeatureResources(const CovisitMatrix& clicks,
+                                          const CovisitMatrix& carts_orders,
+                                          const CovisitMatrix& buy2buy,
+                                          const ItemFeatureTable& items,
+                                          const EmbeddingTable* embeddings);
+
 class FeatureBuilder {
  public:
   // `source_names`: the Merger's sources in its order (the candidate family's columns).

@@ -44,13 +44,8 @@ std::vector<std::string> MergerSourceNames(const Merger& merger) {
 
 FeatureResources RankerFeatureResources(const ModelBundle& bundle, const ItemFeatureTable& items,
                                         const EmbeddingTable* embeddings) {
-  FeatureResources r;
-  r.items = &items;
-  r.covisit = {{"clicks", &bundle.covisit_clicks()},
-               {"carts_orders", &bundle.covisit_carts_orders()},
-               {"buy2buy", &bundle.covisit_buy2buy()}};
-  r.embeddings = embeddings;
-  return r;
+  return StandardFeatureResources(bundle.covisit_clicks(), bundle.covisit_carts_orders(),
+                                  bundle.covisit_buy2buy(), items, embeddings);
 }
 
 StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,

@@ -29,6 +29,10 @@ struct ModelBundle::Impl {
   PopularityLists popularity_lists;
   std::unique_ptr<Merger> blend;
   std::array<std::vector<float>, kNumEventTypes> blend_weights;
+  // The rankers (null without): they rank blend's candidates with ranker_features' columns.
+  std::unique_ptr<RankerSet> rankers;
+  ItemFeatureTable item_features;
+  std::unique_ptr<FeatureBuilder> ranker_features;
 };
 
 ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -46,6 +50,8 @@ const CovisitMatrix& ModelBundle::covisit_carts_orders() const { return impl_->c
 const CovisitMatrix& ModelBundle::covisit_buy2buy() const { return impl_->buy2buy; }
 const Popularity& ModelBundle::popularity() const { return impl_->popularity; }
 const Merger* ModelBundle::blend() const { return impl_->blend.get(); }
+const RankerSet* ModelBundle::rankers() const { return impl_->rankers.get(); }
+const FeatureBuilder* ModelBundle::ranker_features() const { return impl_->ranker_features.get(); }
 std::span<const float> ModelBundle::blend_weights(EventType t) const {
   return impl_->blend_weights[static_cast<size_t>(t)];
 }
@@ -196,6 +202,35 @@ Status LoadBlend(ModelBundle::Impl& impl) {
   return absl::OkStatus();
 }
 
+// Loads the rankers when the model has them (and a blend), and checks that their schema and
+// sources are the columns this build computes for this model.
+Status LoadRankers(ModelBundle::Impl& impl) {
+  if (!RankerSet::Present(impl.dir) || impl.blend == nullptr) return absl::OkStatus();
+  SR_ASSIGN_OR_RETURN(impl.rankers, RankerSet::Load(impl.dir));
+  const std::string features_path = impl.dir + "/" + kItemFeaturesFile;
+  SR_ASSIGN_OR_RETURN(impl.item_features, ItemFeatureTable::Open(features_path));
+  if (impl.item_features.num_items() != impl.items.num_items()) {
+    return absl::DataLossError(StrCat(features_path, ": ", impl.item_features.num_items(),
+                                      " items, items.bin has ", impl.items.num_items()));
+  }
+  std::vector<std::string> sources;
+  for (size_t i = 0; i < impl.blend->num_sources(); ++i) {
+    sources.emplace_back(impl.blend->source(i).name());
+  }
+  FeatureResources r =
+      StandardFeatureResources(impl.clicks, impl.carts_orders, impl.buy2buy, impl.item_features,
+                               impl.embeddings ? &impl.embeddings->table : nullptr);
+  auto builder = std::make_unique<FeatureBuilder>(std::move(r), std::move(sources));
+  if (builder->schema().names != impl.rankers->schema().names) {
+    return absl::DataLossError(
+        StrCat(impl.dir, "/", kFeatureSchemaFile, ": ", impl.rankers->schema().size(),
+               " features that differ from the ", builder->schema().size(),
+               " this build computes for this model (other sources or another version)"));
+  }
+  impl.ranker_features = std::move(builder);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& dir) {
@@ -252,7 +287,9 @@ StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& 
   impl->dictionary = ItemDictionary(impl->items.item_ids());
   impl->popularity = Popularity(impl->items);
   SR_RETURN_IF_ERROR(LoadBlend(*impl));
+  SR_RETURN_IF_ERROR(LoadRankers(*impl));
   BundleStats& s = impl->stats;
+  s.feature_dimension = impl->rankers ? impl->rankers->schema().size() : 0;
   s.total_items = n;
   s.total_sessions = m.sessions;
   s.models = {"clicks", "carts", "orders"};  // the rerank rules answer every type

@@ -23,6 +23,8 @@
 #include "core/status.h"
 #include "core/types.h"
 #include "covisit/covisit_matrix.h"
+#include "features/feature_builder.h"
+#include "rank/ranker_set.h"
 #include "serve/item_table.h"
 #include "serve/manifest.h"
 #include "serve/popularity.h"
@@ -77,6 +79,12 @@ class ModelBundle {
   // blend_weights(t)[s]: the serving weight (candidates/blend_weights.h) of
   // blend()->source(s) for event type t; empty without a blend.
   std::span<const float> blend_weights(EventType t) const;
+
+  // The learned rankers (rankers/, feature_schema.json, item_features.bin; docs/rankers.md)
+  // and the feature builder of their columns; both null when the model has no rankers or
+  // no blend (the rankers rank the blend's candidates).
+  const RankerSet* rankers() const;
+  const FeatureBuilder* ranker_features() const;
 
  private:
   std::unique_ptr<Impl> impl_;

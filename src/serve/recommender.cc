@@ -114,6 +114,12 @@ struct Scratch {
   std::array<double, kNumEventTypes> blend_total{};      // Σ_s weight_t[s]
   ItemScoreMap rows;                                     // item -> row of set
   std::vector<uint32_t> order;
+  ItemScoreMap rows_of;  // rankers: item -> row of set
+  // The rankers.
+  FeatureScratch features;
+  std::vector<float> feature_rows;                        // candidates x features
+  std::array<std::vector<float>, kNumEventTypes> ranked;  // [type][row] calibrated score
+  std::vector<float> margin;
 };
 
 Scratch& ThreadScratch() {
@@ -377,12 +383,83 @@ class SessionBlend {
   Scratch& s_;
 };
 
+// The learned rankers for the current session: the Merger's first rankers()->candidates()
+// candidates, their feature rows (one batch), three calibrated scores per row. A candidate
+// scores its probability in [0, 1]; every other item a popularity floor <= 1e-5 below it.
+class SessionRankers {
+ public:
+  // Scale of the popularity floor under the rankers' probabilities.
+  static constexpr double kRankerFloor = 1e-3;
+
+  SessionRankers(const ModelBundle& bundle, Scratch& s) : b_(bundle), s_(s) {}
+
+  void Build(bool include_seen) {
+    const size_t n = b_.items().num_items();
+    if (!s_.merger || s_.merger->candidates.num_items() != n) {
+      s_.merger = std::make_unique<MergerScratch>(n);
+    }
+    s_.ctx_items.clear();
+    s_.ctx_ts.clear();
+    s_.ctx_types.clear();
+    for (const SessionEvent& e : s_.events) {
+      s_.ctx_items.push_back(e.item);
+      s_.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
+      s_.ctx_types.push_back(static_cast<uint8_t>(e.type));
+    }
+    const SessionContext ctx{s_.ctx_items, s_.ctx_ts, s_.ctx_types, !include_seen};
+    const RankerSet& rankers = *b_.rankers();
+    b_.blend()->Generate(ctx, rankers.candidates(), *s_.merger, s_.set);
+    b_.ranker_features()->Build(ctx, s_.set, s_.features, s_.feature_rows);
+    rankers.Score(s_.feature_rows, s_.set.size(), s_.ranked, s_.margin);
+    s_.rows_of.Clear();
+    for (size_t r = 0; r < s_.set.size(); ++r) {
+      s_.rows_of.At(s_.set.items[r], static_cast<double>(r));
+    }
+  }
+
+  std::span<const ItemIndex> candidates() const { return s_.set.items; }
+
+  double ScoreOf(int t, ItemIndex item) const {
+    if (const int64_t e = s_.rows_of.Find(item); e >= 0) {
+      return s_.ranked[t][static_cast<size_t>(s_.rows_of.value(e))];
+    }
+    return kRankerFloor * PopularityScore(b_.popularity(), FillList(t), item);
+  }
+
+  // The top k of type t: candidates by score desc (item index asc), then popularity.
+  void Emit(int t, size_t k, bool include_seen, std::vector<ItemId>* out) {
+    const ItemTable& items = b_.items();
+    const std::vector<float>& score = s_.ranked[t];
+    out->clear();
+    out->reserve(k);
+    s_.order.resize(s_.set.size());
+    for (uint32_t r = 0; r < s_.order.size(); ++r) s_.order[r] = r;
+    const size_t m = std::min(k, s_.order.size());
+    std::partial_sort(s_.order.begin(), s_.order.begin() + static_cast<std::ptrdiff_t>(m),
+                      s_.order.end(), [&](uint32_t a, uint32_t c) {
+                        return score[a] != score[c] ? score[a] > score[c]
+                                                    : s_.set.items[a] < s_.set.items[c];
+                      });
+    for (size_t i = 0; i < m; ++i) out->push_back(items.item_id(s_.set.items[s_.order[i]]));
+    for (ItemIndex i : b_.popularity().Ranked(FillList(t))) {
+      if (out->size() >= k) return;
+      if (s_.rows_of.Contains(i)) continue;
+      if (!include_seen && s_.seen.Contains(i)) continue;
+      out->push_back(items.item_id(i));
+    }
+  }
+
+ private:
+  const ModelBundle& b_;
+  Scratch& s_;
+};
+
 // The `combined` ranking of Recommend(): the best k of the items `candidates` offers and of
 // the popularity fill, where score(t, item) is type t's score of an eligible item and every
-// item outside the candidates scores PopularityScore(FillList(t)).
+// item outside the candidates scores floor_scale · PopularityScore(FillList(t)).
 template <typename ScoreFn, typename CandidatesFn>
 void RankCombined(const ModelBundle& bundle, Scratch& s, const RecommendOptions& opts, size_t k,
-                  ScoreFn score, CandidatesFn candidates) {
+                  ScoreFn score, CandidatesFn candidates, double floor_scale = 1.0) {
   const size_t num_items = bundle.items().num_items();
   // Keeps the best k in a heap whose top is the worst kept item.
   s.scored.Clear();
@@ -422,7 +499,7 @@ void RankCombined(const ModelBundle& bundle, Scratch& s, const RecommendOptions&
     if (bounded && s.heap.size() == k) {
       // Scores are rounded to float before the keys are formed, so an unseen item may tie
       // the threshold: stop only when the worst kept item is strictly above it.
-      const float p = static_cast<float>(PopularityScore(num_items, d));
+      const float p = static_cast<float>(floor_scale * PopularityScore(num_items, d));
       Scored threshold{};
       threshold.scores[0] = threshold.scores[1] = threshold.scores[2] = p;
       SetKeys(opts.weights, &threshold);
@@ -444,6 +521,8 @@ std::string_view RecommenderScorerName(RecommenderScorer s) {
       return "rules";
     case RecommenderScorer::kBlend:
       return "blend";
+    case RecommenderScorer::kRankers:
+      return "rankers";
     case RecommenderScorer::kAuto:
       break;
   }
@@ -451,8 +530,8 @@ std::string_view RecommenderScorerName(RecommenderScorer s) {
 }
 
 std::optional<RecommenderScorer> ParseRecommenderScorer(std::string_view name) {
-  for (RecommenderScorer s :
-       {RecommenderScorer::kAuto, RecommenderScorer::kRules, RecommenderScorer::kBlend}) {
+  for (RecommenderScorer s : {RecommenderScorer::kAuto, RecommenderScorer::kRules,
+                              RecommenderScorer::kBlend, RecommenderScorer::kRankers}) {
     if (name == RecommenderScorerName(s)) return s;
   }
   return std::nullopt;
@@ -462,6 +541,8 @@ Recommender::Recommender(std::shared_ptr<const ModelBundle> bundle, RecommenderS
     : bundle_(std::move(bundle)) {
   SR_CHECK(bundle_ != nullptr);
   blend_ = scorer != RecommenderScorer::kRules && bundle_->blend() != nullptr;
+  rankers_ = (scorer == RecommenderScorer::kAuto || scorer == RecommenderScorer::kRankers) &&
+             bundle_->rankers() != nullptr;
 }
 
 std::array<std::vector<ItemId>, kNumEventTypes> Recommender::RecommendPerType(
@@ -471,6 +552,14 @@ std::array<std::vector<ItemId>, kNumEventTypes> Recommender::RecommendPerType(
   Scratch& s = ThreadScratch();
   SessionRules rules(*bundle_, s);
   rules.Prepare(events);
+  if (rankers_) {
+    SessionRankers ranked(*bundle_, s);
+    ranked.Build(include_seen);
+    for (int t = 0; t < kNumEventTypes; ++t) {
+      ranked.Emit(t, static_cast<size_t>(k), include_seen, &out[static_cast<size_t>(t)]);
+    }
+    return out;
+  }
   if (blend_) {
     SessionBlend blend(*bundle_, s);
     blend.Build(include_seen);
@@ -500,7 +589,21 @@ Recommendations Recommender::Recommend(std::span<const Event> events,
   const size_t k = std::min<size_t>(std::max(opts.top_k, 0), num_items - excluded);
   if (k == 0) return out;
 
-  if (blend_) {
+  if (rankers_) {
+    SessionRankers ranked(*bundle_, s);
+    ranked.Build(opts.include_seen);
+    RankCombined(
+        *bundle_, s, opts, k,
+        [&](ItemIndex item, float* scores) {
+          for (int t = 0; t < kNumEventTypes; ++t) {
+            scores[t] = static_cast<float>(ranked.ScoreOf(t, item));
+          }
+        },
+        [&](auto& offer) {
+          for (ItemIndex i : ranked.candidates()) offer(i);
+        },
+        SessionRankers::kRankerFloor);
+  } else if (blend_) {
     SessionBlend blend(*bundle_, s);
     blend.Build(opts.include_seen);
     RankCombined(

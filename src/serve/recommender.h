@@ -2,12 +2,14 @@
 // One implementation serves both front doors: `sessionrec recommend` (offline, Kaggle CSV)
 // and `sessionrec serve` (HTTP), so an offline score measures what is served.
 //
-// Two scorers (docs/recommender.md):
+// Three scorers (docs/recommender.md, docs/rankers.md):
 //   rules  the public baseline's rerank rules over the three co-visitation matrices;
 //   blend  the merged candidates of the model's sources (ModelBundle::blend()), ordered per
 //          type by the serving score blend (candidates/blend_weights.h), then popularity.
-// A model with the co-visitation variants serves the blend by default; older models (no
-// variants in the manifest) serve the rules.
+//   rankers the blend's candidates scored by the learned rankers (one calibrated
+//          probability per type), then popularity.
+// A model with rankers serves them by default, else a model with the co-visitation
+// variants serves the blend; older models (no variants in the manifest) serve the rules.
 //
 // Thread safety: Recommend* are const and may be called from many threads at once; the
 // per-call scratch is thread_local inside the implementation. No HTTP inside.
@@ -44,6 +46,9 @@ enum class RecommenderScorer : uint8_t {
   kAuto = 0,   // the blend when the bundle has one, else the rules
   kRules = 1,  // always the rerank rules
   kBlend = 2,  // the blend; the rules when the bundle has none (see uses_blend())
+  // The learned rankers over the blend's candidates (docs/rankers.md); the blend (or the
+  // rules) when the bundle has none. kAuto prefers them too.
+  kRankers = 3,
 };
 // "auto", "rules", "blend".
 std::string_view RecommenderScorerName(RecommenderScorer s);
@@ -56,6 +61,8 @@ class Recommender {
 
   // True when the blend answers (kAuto or kBlend on a bundle with a blend).
   bool uses_blend() const { return blend_; }
+  // True when the rankers answer (kAuto or kRankers on a bundle with rankers).
+  bool uses_rankers() const { return rankers_; }
 
   // `events` in any order (sorted stably by ts here); unknown aids are ignored for scoring
   // but never recommended. Exactly min(top_k, eligible catalogue) distinct items, filled
@@ -72,6 +79,7 @@ class Recommender {
  private:
   std::shared_ptr<const ModelBundle> bundle_;
   bool blend_ = false;
+  bool rankers_ = false;
 };
 
 }  // namespace sessionrec

@@ -113,9 +113,11 @@ TEST(FeatureBuilder, ItemFamilyCountsWindowsAndRates) {
   EXPECT_FLOAT_EQ(At(b, rows, 0, "item_order_rate"), 0.5f);
   EXPECT_FLOAT_EQ(At(b, rows, 0, "item_hours_since_last"), 3200.0f / 3600.0f);
   EXPECT_FLOAT_EQ(At(b, rows, 0, "item_age_hours"), 1.0f);
-  // Row 1 is aid 30: one click @1300 (outside the 1 h window).
+  // Row 1 is aid 30: one click @1300, no buys.
   EXPECT_FLOAT_EQ(At(b, rows, 1, "item_clicks_all"), std::log1p(1.0f));
-  EXPECT_FLOAT_EQ(At(b, rows, 1, "item_clicks_h1"), 0.0f);
+  EXPECT_FLOAT_EQ(At(b, rows, 1, "item_clicks_h1"), std::log1p(1.0f));
+  EXPECT_FLOAT_EQ(At(b, rows, 1, "item_orders_d7"), 0.0f);
+  EXPECT_FLOAT_EQ(At(b, rows, 1, "item_order_rate"), 0.0f);
 }
 
 TEST(FeatureBuilder, CandidateAndInSessionFamilies) {
@@ -209,7 +211,9 @@ TEST(FeatureSchema, RejectsBadFilesNamingThem) {
   const auto bad = [](const char* text) {
     StatusOr<FeatureSchema> s = FeatureSchema::FromJson(text, "dir/feature_schema.json");
     EXPECT_FALSE(s.ok()) << text;
-    if (!s.ok()) EXPECT_NE(s.status().message().find("dir/feature_schema.json"), std::string::npos);
+    if (!s.ok()) {
+      EXPECT_NE(s.status().message().find("dir/feature_schema.json"), std::string::npos);
+    }
   };
   bad("not json");
   bad(R"({"version":2,"features":["a"]})");

@@ -46,6 +46,7 @@ std::unique_ptr<RankerSet> Train(const std::string& objective) {
   p.booster.threads = 1;
   StatusOr<RankerTrainResult> r =
       TrainRankers(Synthetic(), Schema(), {"session"}, {"clicks"}, 8, p, nlohmann::json::object());
+  if (!r.ok()) ADD_FAILURE() << r.status();
   SR_CHECK(r.ok());
   return std::move(r->rankers);
 }
@@ -105,7 +106,8 @@ TEST(RankerSet, LoadRejectsMismatchedSchema) {
   const std::unique_ptr<RankerSet> set = Train("binary:logistic");
   const auto dir = testing::TempDir("ranker_mismatch");
   ASSERT_TRUE(set->Save(dir.string()).ok());
-  ASSERT_TRUE(FeatureSchema{{"a", "b", "c"}}.Save(dir.string()).ok());
+  const FeatureSchema three{{"a", "b", "c"}};
+  ASSERT_TRUE(three.Save(dir.string()).ok());
   StatusOr<std::unique_ptr<RankerSet>> loaded = RankerSet::Load(dir.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("feature_schema.json"), std::string::npos)
