@@ -37,7 +37,8 @@ std::vector<Session> Generated(uint64_t n, uint64_t seed, int days) {
   return out;
 }
 
-// `history` followed by `later` (shifted to start after the history ends, new ids).
+// `history` followed by `later`, squeezed into (end + 2 h, end + 14 h] with new ids, and a
+// fixed last session at end + 14 h + 60 s (so every such log has the same newest event).
 EventStore Log(const std::vector<Session>& history, const std::vector<Session>& later) {
   EventStoreBuilder b;
   Timestamp end = 0;
@@ -47,10 +48,20 @@ EventStore Log(const std::vector<Session>& history, const std::vector<Session>& 
   }
   Timestamp first = INT64_MAX;
   for (const Session& s : later) first = std::min(first, s.events.front().ts);
+  Timestamp last = first;
+  for (const Session& s : later) last = std::max(last, s.events.back().ts);
+  const double squeeze = 12.0 * 3600.0 / std::max<double>(1.0, double(last - first));
   for (const Session& s : later) {
     std::vector<Event> ev = s.events;
-    for (Event& e : ev) e.ts = e.ts - first + end + 3600;
+    for (Event& e : ev) e.ts = end + 7200 + Timestamp(double(e.ts - first) * squeeze);
     SR_CHECK(b.AddSession(s.id + 1'000'000, ev).ok());
+  }
+  if (!later.empty()) {
+    const Timestamp t = end + 7200 + 12 * 3600 + 60;
+    SR_CHECK(b.AddSession(9'999'999,
+                          std::vector<Event>{{history[0].events[0].aid, t, EventType::kClick},
+                                             {history[0].events[0].aid, t, EventType::kClick}})
+                 .ok());
   }
   return b.Finish();
 }
@@ -106,7 +117,9 @@ TEST(RankerTraining, TestPeriodNeverReachesTraining) {
   std::string files[2];
   int i = 0;
   for (const EventStore* log : {&a, &b}) {
-    StatusOr<SplitResult> split = SplitOtto(*log, {.days = 0.9, .seed = 0});
+    // split_ts = newest - days = end + 1 h: the history is all training, the rest test.
+    const double days = (12.0 * 3600 + 60 + 3600) / 86400.0;
+    StatusOr<SplitResult> split = SplitOtto(*log, {.days = days, .seed = 0});
     ASSERT_TRUE(split.ok()) << split.status();
     ASSERT_GT(split->queries.size(), 100u);
     const fs::path dir = testing::TempDir(StrCat("ranker_leak_", i)) / "model";
