@@ -3,12 +3,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/progress.h"
 #include "core/str_cat.h"
 #include "data/delimited_import.h"
 #include "data/import_presets.h"
@@ -24,6 +26,7 @@ struct ImportFlags {
   std::vector<std::string> joins;   // PATH[@TYPE]
   std::string output;               // .jsonl: OTTO JSONL; otherwise an event store
   std::string preset;
+  int threads = 0;  // OTTO JSONL: threads parsing parts of each file (0 = all cores)
   std::string delimiter;
   bool header = true;
   std::string session, user, item, time, time_offset, type, time_format, types, default_type;
@@ -56,6 +59,12 @@ StatusOr<char> ParseDelimiter(const std::string& d) {
   if (d.size() == 1) return d[0];
   return absl::InvalidArgumentError(
       StrCat("bad --delimiter \"", d, "\": one character, or tab / comma / semicolon"));
+}
+
+uint64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<uint64_t>(n);
 }
 
 // "1800", "1800s", "30m", "2h".
@@ -189,16 +198,24 @@ Status RunImport(const ImportFlags& f, CLI::App& sub) {
   }
   ImportReport report;
   report.max_examples = f.max_report;
+  // Progress by input bytes, one file at a time (the readers have no finer hook).
+  uint64_t input_bytes = 0;
+  for (const std::vector<std::string>* files : {&f.inputs, &f.joins}) {
+    for (const std::string& in : *files) input_bytes += FileBytes(ParseFileSpec(in, false).path);
+  }
+  Progress progress("import", input_bytes, "bytes");
   StatusOr<EventStore> store = absl::UnknownError("unset");
   if (format == "otto") {
     if (!f.joins.empty()) return absl::InvalidArgumentError("--join is for delimited logs");
     OttoJsonlReadOptions options;
     options.strict = f.strict;
     options.max_examples = f.max_report;
+    options.threads = f.threads;
     EventStoreBuilder builder;
     for (const std::string& in : f.inputs) {
-      SR_RETURN_IF_ERROR(ReadOttoJsonl(
-          in, options, [&](Session& s) { return builder.AddSession(s.id, s.events); }, &report));
+      progress.SetDetail(in);
+      SR_RETURN_IF_ERROR(ReadOttoJsonlInto(in, options, builder, &report));
+      progress.Add(FileBytes(in));
     }
     store = builder.Finish();
   } else if (format == "csv") {
@@ -208,6 +225,8 @@ Status RunImport(const ImportFlags& f, CLI::App& sub) {
     return absl::InvalidArgumentError(StrCat("bad --format \"", f.format, "\": otto or csv"));
   }
   if (!store.ok()) return store.status();
+  progress.Set(input_bytes);
+  progress.Finish();
   const EventStoreStats stats = ComputeEventStoreStats(*store);
   std::cout << "imported (" << format << "):\n"
             << FormatEventStoreStats(stats, "  ") << FormatImportReport(report, "  ");
@@ -273,6 +292,9 @@ void RegisterImport(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--strict", f.strict, "a malformed line is an error (default: skip and report)");
   sub->add_option("--max-report", f.max_report, "malformed lines listed in the summary")
+      ->capture_default_str();
+  sub->add_option("--threads", f.threads,
+                  "OTTO JSONL: threads parsing parts of each file (0 = all cores)")
       ->capture_default_str();
   sub->callback([flags, sub] { ExitOnError("import", RunImport(*flags, *sub)); });
 }
