@@ -123,7 +123,8 @@ Status RunScoreFiles(const EvaluateArgs& args) {
 // The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
   SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
-  if (args.scorer == "all" && !args.candidates) {  // rules, blend and rankers side by side
+  // rules, blend and rankers side by side; --json and --report describe one scorer (auto).
+  if (args.scorer == "all" && !args.candidates && !args.json && args.report.empty()) {
     EvaluationParams p;
     p.days = args.days;
     p.seeds = args.seeds;
@@ -159,7 +160,8 @@ Status RunPipeline(const EvaluateArgs& args) {
   p.all_prefixes = args.all_prefixes;
   p.k = args.k;
   p.threads = args.threads;
-  const std::optional<RecommenderScorer> scorer = ParseRecommenderScorer(args.scorer);
+  const std::optional<RecommenderScorer> scorer =
+      ParseRecommenderScorer(args.scorer == "all" ? "auto" : args.scorer);
   if (!scorer) {
     return absl::InvalidArgumentError(StrCat("--scorer: unknown scorer \"", args.scorer,
                                              "\" (known: all, auto, rules, blend, rankers)"));
@@ -216,8 +218,8 @@ void RegisterEvaluate(CLI::App& app) {
   sub->add_option("--threads", args->threads, "pipeline: worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--scorer", args->scorer,
-                  "pipeline: all (rules, blend and rankers side by side), auto (the best the "
-                  "model has), rules, blend, rankers")
+                  "pipeline: all (rules, blend and rankers side by side; with --json or "
+                  "--report: auto), auto (the best the model has), rules, blend, rankers")
       ->capture_default_str();
   sub->add_option("--ranker-objective", args->ranker_objective,
                   "pipeline: the rankers' objective (binary:logistic, rank:pairwise, rank:ndcg)")

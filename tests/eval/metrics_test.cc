@@ -89,7 +89,9 @@ TEST(ScoreRecall, CutOffAndDuplicates) {
   PredictionMap p;
   p[1][kC] = {1, 2, 3};
   p[1][kA] = {1, 1, 2};
-  const RecallScores s = ScoreRecall(labels, p, {.k = 2});
+  MetricParams params;
+  params.k = 2;
+  const RecallScores s = ScoreRecall(labels, p, params);
   EXPECT_EQ(s[EventType::kClick].hits, 0u);   // 3 is third
   EXPECT_EQ(s[EventType::kCart].labels, 2u);  // min(2, 3)
   EXPECT_EQ(s[EventType::kCart].hits, 1u);    // set([1, 1]) ∩ {1, 2, 3}
