@@ -184,6 +184,7 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
   report.timings.push_back({"covisit_write", watch.Lap()});
 
   if (params.covisit_variants) {
+    ProgressNote("train: covisit variants");
     for (CovisitVariant v : kAllCovisitVariants) {
       SR_ASSIGN_OR_RETURN(CovisitMatrix vm, BuildCovisitVariant(train, v, params.variants));
       SR_RETURN_IF_ERROR(vm.Save(StrCat(t, "/", VariantFile(v))));
@@ -244,6 +245,7 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
     }
   }
   if (params.rankers.enabled) {
+    ProgressNote("train: rankers");
     SR_ASSIGN_OR_RETURN(report.rankers, TrainRankerStage(train, params, t));
     report.timings.push_back({"rankers", watch.Lap()});
     SR_ASSIGN_OR_RETURN(ManifestArtifact a,
