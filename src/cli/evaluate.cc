@@ -120,18 +120,24 @@ Status RunScoreFiles(const EvaluateArgs& args) {
 // gets the data with LoadEventStore, splits with SplitOtto (data/split.h), and scores in
 // memory with ScoreRecall / RemoveSeenAids (eval/metrics.h).
 
+// The split and scoring settings every pipeline-mode run shares.
+EvaluationParams PipelineParams(const EvaluateArgs& args) {
+  EvaluationParams p;
+  p.days = args.days;
+  p.seeds = args.seeds;
+  p.seed_base = args.seed_base;
+  p.all_prefixes = args.all_prefixes;
+  p.k = args.k;
+  p.threads = args.threads;
+  return p;
+}
+
 // The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
   SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
   // rules, blend and rankers side by side; --json and --report describe one scorer (auto).
   if (args.scorer == "all" && !args.candidates && !args.json && args.report.empty()) {
-    EvaluationParams p;
-    p.days = args.days;
-    p.seeds = args.seeds;
-    p.seed_base = args.seed_base;
-    p.all_prefixes = args.all_prefixes;
-    p.k = args.k;
-    p.threads = args.threads;
+    EvaluationParams p = PipelineParams(args);
     p.train.rankers.train.booster.objective = args.ranker_objective;
     SR_ASSIGN_OR_RETURN(ScorerComparison c, RunScorerComparison(data, args.data, p));
     std::cout << FormatScorerComparison(c);
@@ -153,13 +159,7 @@ Status RunPipeline(const EvaluateArgs& args) {
     report_request.candidates = &*candidates;
     if (args.candidates) return WriteEvaluateReport(report_request);
   }
-  EvaluationParams p;
-  p.days = args.days;
-  p.seeds = args.seeds;
-  p.seed_base = args.seed_base;
-  p.all_prefixes = args.all_prefixes;
-  p.k = args.k;
-  p.threads = args.threads;
+  EvaluationParams p = PipelineParams(args);
   const std::optional<RecommenderScorer> scorer =
       ParseRecommenderScorer(args.scorer == "all" ? "auto" : args.scorer);
   if (!scorer) {

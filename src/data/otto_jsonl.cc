@@ -282,8 +282,8 @@ Status ReadOttoJsonlInto(const std::string& path, const OttoJsonlReadOptions& op
   // Bytes per event of OTTO JSONL with ms timestamps (~47): a capacity hint only.
   constexpr size_t kBytesPerEvent = 40;
   const int max_threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  const auto parts = static_cast<size_t>(
-      std::clamp<size_t>(size / std::max<size_t>(options.min_part_bytes, 1), 1, static_cast<size_t>(max_threads)));
+  const auto parts = static_cast<size_t>(std::clamp<size_t>(
+      size / std::max<size_t>(options.min_part_bytes, 1), 1, static_cast<size_t>(max_threads)));
   if (parts == 1) {
     builder.Reserve(builder.num_sessions() + size / (kBytesPerEvent * 16),
                     builder.num_events() + size / kBytesPerEvent);

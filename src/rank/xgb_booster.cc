@@ -135,10 +135,11 @@ Status XgbBooster::PredictDense(std::span<const float> rows, size_t num_features
   out.resize(n);
   if (n == 0) return absl::OkStatus();
   const std::string values = ArrayInterface(rows.data(), n, num_features);
-  const char* config = margin ? "{\"type\":1,\"training\":false,\"iteration_begin\":0,"
-                                "\"iteration_end\":0,\"strict_shape\":false,\"cache_id\":0,\"missing\":NaN}"
-                              : "{\"type\":0,\"training\":false,\"iteration_begin\":0,"
-                                "\"iteration_end\":0,\"strict_shape\":false,\"cache_id\":0,\"missing\":NaN}";
+  const char* config =
+      margin ? "{\"type\":1,\"training\":false,\"iteration_begin\":0,"
+               "\"iteration_end\":0,\"strict_shape\":false,\"cache_id\":0,\"missing\":NaN}"
+             : "{\"type\":0,\"training\":false,\"iteration_begin\":0,"
+               "\"iteration_end\":0,\"strict_shape\":false,\"cache_id\":0,\"missing\":NaN}";
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* result = nullptr;

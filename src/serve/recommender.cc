@@ -589,33 +589,27 @@ Recommendations Recommender::Recommend(std::span<const Event> events,
   const size_t k = std::min<size_t>(std::max(opts.top_k, 0), num_items - excluded);
   if (k == 0) return out;
 
+  // Rankers and blend answer the same way: score each candidate per type, then fill.
+  auto rank_scored = [&](auto& scorer, auto... floor_scale) {
+    scorer.Build(opts.include_seen);
+    RankCombined(
+        *bundle_, s, opts, k,
+        [&](ItemIndex item, float* scores) {
+          for (int t = 0; t < kNumEventTypes; ++t) {
+            scores[t] = static_cast<float>(scorer.ScoreOf(t, item));
+          }
+        },
+        [&](auto& offer) {
+          for (ItemIndex i : scorer.candidates()) offer(i);
+        },
+        floor_scale...);
+  };
   if (rankers_) {
     SessionRankers ranked(*bundle_, s);
-    ranked.Build(opts.include_seen);
-    RankCombined(
-        *bundle_, s, opts, k,
-        [&](ItemIndex item, float* scores) {
-          for (int t = 0; t < kNumEventTypes; ++t) {
-            scores[t] = static_cast<float>(ranked.ScoreOf(t, item));
-          }
-        },
-        [&](auto& offer) {
-          for (ItemIndex i : ranked.candidates()) offer(i);
-        },
-        SessionRankers::kRankerFloor);
+    rank_scored(ranked, SessionRankers::kRankerFloor);
   } else if (blend_) {
     SessionBlend blend(*bundle_, s);
-    blend.Build(opts.include_seen);
-    RankCombined(
-        *bundle_, s, opts, k,
-        [&](ItemIndex item, float* scores) {
-          for (int t = 0; t < kNumEventTypes; ++t) {
-            scores[t] = static_cast<float>(blend.ScoreOf(t, item));
-          }
-        },
-        [&](auto& offer) {
-          for (ItemIndex i : blend.candidates()) offer(i);
-        });
+    rank_scored(blend);
   } else {
     for (ListId id : {kClicksList, kBuysList}) rules.Build(id, opts.include_seen);
     const Popularity& pop = bundle_->popularity();

@@ -1,9 +1,6 @@
 // End-to-end checks of `sessionrec import` and `sessionrec inspect` through the binary.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <cstdio>
 
 #include "data/event_store.h"
 #include "data/otto_jsonl.h"
@@ -14,23 +11,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using testing::CliRun;
 
-CliRun Sessionrec(const std::string& args) {
-  const std::string cmd = std::string(SESSIONREC_BINARY) + " " + args + " 2>&1";
-  CliRun r{-1, ""};
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CliRun Sessionrec(const std::string& args) { return testing::RunSessionrec(args); }
 
 TEST(ImportCli, CsvToEventStoreAndInspect) {
   auto dir = testing::TempDir("import_cli");
