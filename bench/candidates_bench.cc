@@ -68,7 +68,8 @@ std::unique_ptr<Model> BuildModel(uint64_t sessions, bool with_embeddings) {
         fs::temp_directory_path() / ("candidates-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
     EmbedParams ep;
-    ep.epochs = 1;
+    ep.epochs = 1;  // speed of the sources, not quality: one pass is enough
+    ep.min_tokens = 0;
     if (!TrainEmbeddingArtifacts(m->store, ep, dir.string()).ok()) std::abort();
     m->embed = *LoadEmbeddingArtifacts(dir.string(), ep.neighbors);
     fs::remove_all(dir);

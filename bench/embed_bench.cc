@@ -4,6 +4,9 @@
 //                                    neighbour lookup, exact vs HNSW session queries
 //   embed_bench quality --preset rees46|taobao --input FILE [--days D] [--trainer T]
 //                       [--threads N] [--seeds S] [--epochs E] [--min-count M]
+//                       [--min-tokens T] [--window W] [--negatives N] [--lr R]
+//                       [--subsample X] [--center 0|1] [--in-plus-out 0|1]
+//       (every embedding flag defaults to EmbedParams' default; --threads to 2)
 //       imports FILE with the preset, splits by time (train: SplitOtto's training part;
 //       test: the full sessions that start after split_ts), trains item vectors for each
 //       seed 1..S and prints the next-item similarity check (embed/embed_quality.h).
@@ -124,15 +127,20 @@ double Secs(std::chrono::steady_clock::time_point t) {
 }
 
 EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
-  EmbedParams p;
+  EmbedParams p;  // every flag defaults to EmbedParams' default, except --threads (2)
+  auto num = [&](const char* flag, auto def) { return Get(f, flag, std::to_string(def)); };
   p.trainer =
       Get(f, "--trainer", "sgns") == "fasttext" ? EmbedTrainer::kFastText : EmbedTrainer::kSgns;
   p.threads = std::stoi(Get(f, "--threads", "2"));
-  p.epochs = std::stoi(Get(f, "--epochs", "5"));
-  p.min_count = std::stoi(Get(f, "--min-count", "1"));
-  p.window = std::stoi(Get(f, "--window", "5"));
-  p.subsample = std::stod(Get(f, "--subsample", "0.001"));
-  p.center = Get(f, "--center", "0") == "1";
+  p.epochs = std::stoi(num("--epochs", p.epochs));
+  p.min_tokens = std::stoull(num("--min-tokens", p.min_tokens));
+  p.min_count = std::stoi(num("--min-count", p.min_count));
+  p.window = std::stoi(num("--window", p.window));
+  p.negatives = std::stoi(num("--negatives", p.negatives));
+  p.learning_rate = std::stof(num("--lr", p.learning_rate));
+  p.subsample = std::stod(num("--subsample", p.subsample));
+  p.center = Get(f, "--center", p.center ? "1" : "0") == "1";
+  p.add_output_vectors = Get(f, "--in-plus-out", p.add_output_vectors ? "1" : "0") == "1";
   p.store.encoding =
       Get(f, "--encoding", "float32") == "int8" ? RowEncoding::kInt8 : RowEncoding::kFloat32;
   p.store.last_days = std::stoi(Get(f, "--last-days", "0"));
@@ -174,12 +182,12 @@ int Quality(const std::map<std::string, std::string>& f) {
                                                   : TrainFastText(split->train, p, dir.string());
     secs += Secs(t);
     if (!table.ok()) return Fail(table.status());
-    const NextItemSimilarity r = EvaluateNextItemSimilarity(*table, test, seed);
+    const NextItemSimilarity r = EvaluateNextItemSimilarity(*table, test, seed, &split->train);
     std::printf(
         "seed %d: vectors %zu/%zu, evaluated %zu/%zu sessions, win rate %.4f "
-        "(cos next %.3f, cos random %.3f)\n",
+        "(cos next %.3f, cos random %.3f); co-occurring in training %zu, won %zu\n",
         seed, table->num_with_vector(), table->num_items(), r.evaluated, r.sessions, r.win_rate,
-        r.mean_cos_next, r.mean_cos_random);
+        r.mean_cos_next, r.mean_cos_random, r.cooccurring, r.wins_cooccurring);
     sum += r.win_rate;
     cos_next += r.mean_cos_next;
     cos_rnd += r.mean_cos_random;

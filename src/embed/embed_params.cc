@@ -2,12 +2,15 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/str_cat.h"
 
 namespace sessionrec {
 namespace {
+
+constexpr int kMaxEpochs = 1000;
 
 Status OutOfRange(std::string_view field, std::string_view want) {
   return absl::InvalidArgumentError(StrCat("embedding parameter ", field, " must be ", want));
@@ -19,7 +22,7 @@ Status ValidateEmbedParams(const EmbedParams& p) {
   if (p.dim < 1 || p.dim > 4096) return OutOfRange("dim", "in 1..4096");
   if (p.window < 1 || p.window > 1000) return OutOfRange("window", "in 1..1000");
   if (p.negatives < 1 || p.negatives > 100) return OutOfRange("negatives", "in 1..100");
-  if (p.epochs < 1 || p.epochs > 1000) return OutOfRange("epochs", "in 1..1000");
+  if (p.epochs < 1 || p.epochs > kMaxEpochs) return OutOfRange("epochs", "in 1..1000");
   if (p.min_count < 1) return OutOfRange("min_count", ">= 1");
   if (!(p.learning_rate > 0.0f && p.learning_rate <= 1.0f)) {
     return OutOfRange("learning_rate", "in (0, 1]");
@@ -44,19 +47,29 @@ Status ValidateEmbedParams(const EmbedParams& p) {
 
 std::string EmbedParamsJson(const EmbedParams& p) {
   const auto& s = p.session;
-  return StrCat(
-      "{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
-      "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
-      ",\"epochs\":", p.epochs, ",\"min_count\":", p.min_count,
-      ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
-      ",\"center\":", p.center ? "true" : "false", ",\"threads\":", p.threads, ",\"seed\":", p.seed,
-      ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
-      s.type_weights[2], "],\"half_life_events\":", s.half_life_events,
-      "},\"neighbors\":{\"k\":", p.neighbors.k, ",\"exact_below\":", p.neighbors.exact_below,
-      ",\"hnsw_m\":", p.neighbors.hnsw_m, ",\"ef_construction\":", p.neighbors.ef_construction,
-      ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
-      p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
-      "\",\"last_days\":", p.store.last_days, "}}");
+  return StrCat("{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
+                "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
+                ",\"epochs\":", p.epochs, ",\"min_tokens\":", p.min_tokens,
+                ",\"min_count\":", p.min_count, ",\"learning_rate\":", p.learning_rate,
+                ",\"subsample\":", p.subsample, ",\"center\":", p.center ? "true" : "false",
+                ",\"add_output_vectors\":", p.add_output_vectors ? "true" : "false",
+                ",\"threads\":", p.threads, ",\"seed\":", p.seed,
+                ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
+                s.type_weights[2], "],\"half_life_events\":", s.half_life_events,
+                "},\"neighbors\":{\"k\":", p.neighbors.k,
+                ",\"exact_below\":", p.neighbors.exact_below, ",\"hnsw_m\":", p.neighbors.hnsw_m,
+                ",\"ef_construction\":", p.neighbors.ef_construction,
+                ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
+                p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
+                "\",\"last_days\":", p.store.last_days, "}}");
+}
+
+int EffectiveEpochs(const EmbedParams& p, uint64_t tokens_per_epoch) {
+  uint64_t e = static_cast<uint64_t>(p.epochs);
+  if (p.min_tokens > 0 && tokens_per_epoch > 0) {
+    e = std::max(e, (p.min_tokens + tokens_per_epoch - 1) / tokens_per_epoch);
+  }
+  return static_cast<int>(std::min<uint64_t>(e, kMaxEpochs));
 }
 
 int EffectiveThreads(int threads) { return threads > 0 ? threads : omp_get_num_procs(); }

@@ -50,15 +50,18 @@ struct SessionStoreParams {
 struct EmbedParams {
   EmbedTrainer trainer = EmbedTrainer::kSgns;  // which trainer (see above)
   int dim = 128;                               // vector dimension
-  int window = 5;                // max skip-gram window (events each side; sampled 1..window)
-  int negatives = 5;             // negative samples per positive pair
-  int epochs = 5;                // passes over the training sessions
-  int min_count = 1;             // items with fewer training events get no vector
-  float learning_rate = 0.025f;  // initial SGD step, decays linearly to 0.0001 x itself
-  double subsample = 1e-3;       // word2vec frequent-item subsampling threshold; 0 = off
-  bool center = false;           // subtract the mean vector (embed/center_vectors.h)
-  int threads = 0;               // worker threads; 0 = all cores. 1 + seed = bit-identical
-  uint64_t seed = 1;             // seeds initialisation, sampling and the window draws
+  int window = 5;                  // max skip-gram window (events each side; sampled 1..window)
+  int negatives = 5;               // negative samples per positive pair
+  int epochs = 5;                  // passes over the training sessions (at least; see min_tokens)
+  uint64_t min_tokens = 1000000;   // small corpora get more epochs: at least this many
+                                   // tokens in all (epochs capped at 1000); 0 = exactly epochs
+  int min_count = 1;               // items with fewer training events get no vector
+  float learning_rate = 0.025f;    // initial SGD step, decays linearly to 0.0001 x itself
+  double subsample = 1e-3;         // word2vec frequent-item subsampling threshold; 0 = off
+  bool center = false;             // subtract the mean vector (embed/center_vectors.h)
+  bool add_output_vectors = true;  // SGNS: item vector = input + output (context) vector
+  int threads = 0;                 // worker threads; 0 = all cores. 1 + seed = bit-identical
+  uint64_t seed = 1;               // seeds initialisation, sampling and the window draws
   SessionEmbeddingParams session;
   NeighborParams neighbors;
   SessionStoreParams store;
@@ -69,6 +72,10 @@ Status ValidateEmbedParams(const EmbedParams& p);
 
 // The parameters as a JSON object (for artifact meta and the model manifest).
 std::string EmbedParamsJson(const EmbedParams& p);
+
+// Epochs SGNS runs over a corpus of `tokens_per_epoch` tokens: p.epochs, raised to
+// ceil(p.min_tokens / tokens_per_epoch) when that is larger, at most 1000.
+int EffectiveEpochs(const EmbedParams& p, uint64_t tokens_per_epoch);
 
 // Threads actually used: p.threads, or the number of cores when it is 0.
 int EffectiveThreads(int threads);

@@ -1,13 +1,46 @@
 #include "embed/embed_quality.h"
 
+#include <algorithm>
 #include <random>
+#include <unordered_set>
 #include <vector>
 
+#include "core/status.h"
+
 namespace sessionrec {
+namespace {
+
+uint64_t PairKey(ItemIndex a, ItemIndex b) {
+  if (a > b) std::swap(a, b);
+  return (uint64_t{a} << 32) | b;
+}
+
+// Unordered item pairs that share a training session (distinct items of each session).
+std::unordered_set<uint64_t> SessionPairs(const EventStore& train) {
+  std::unordered_set<uint64_t> pairs;
+  std::vector<ItemIndex> items;
+  for (size_t s = 0; s < train.num_sessions(); ++s) {
+    const SessionView v = train.session(s);
+    items.assign(v.items.begin(), v.items.end());
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t j = i + 1; j < items.size(); ++j) pairs.insert(PairKey(items[i], items[j]));
+    }
+  }
+  return pairs;
+}
+
+}  // namespace
 
 NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const EventStore& test,
-                                              uint64_t seed) {
+                                              uint64_t seed, const EventStore* train) {
   NextItemSimilarity r;
+  std::unordered_set<uint64_t> pairs;
+  if (train != nullptr) {
+    SR_CHECK(train->num_items() == table.num_items());
+    pairs = SessionPairs(*train);
+  }
   const ItemDictionary dict(table.item_ids());
   std::vector<ItemIndex> with_vector;
   for (ItemIndex i = 0; i < table.num_items(); ++i) {
@@ -38,7 +71,12 @@ NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const
     const float c_next = Dot(table.Row(last), table.Row(next));
     const float c_rnd = Dot(table.Row(last), table.Row(rnd));
     ++r.evaluated;
-    r.wins += c_next > c_rnd ? 1 : 0;
+    const bool win = c_next > c_rnd;
+    r.wins += win ? 1 : 0;
+    if (pairs.count(PairKey(last, next)) != 0) {
+      ++r.cooccurring;
+      r.wins_cooccurring += win ? 1 : 0;
+    }
     r.mean_cos_next += c_next;
     r.mean_cos_random += c_rnd;
   }

@@ -8,6 +8,10 @@
 // vector other than last and next. A win is cos(last, next) > cos(last, random) (a tie is
 // not a win). Test items are matched to the table by external aid, so the test store may
 // have its own item table.
+//
+// With the training store (whose dense indices are the table's rows), the result also
+// says how many evaluated pairs co-occur in some training session: the pairs a
+// co-occurrence model can learn directly; the others need second-order similarity.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +28,13 @@ struct NextItemSimilarity {
   double win_rate = 0;   // wins / evaluated (0 when nothing was evaluated)
   double mean_cos_next = 0;
   double mean_cos_random = 0;
+  size_t cooccurring = 0;       // evaluated pairs whose items share a training session
+  size_t wins_cooccurring = 0;  // wins among those
 };
 
+// `train` may be null (then cooccurring stays 0); otherwise it must be the store the
+// table was trained on (same item table).
 NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const EventStore& test,
-                                              uint64_t seed);
+                                              uint64_t seed, const EventStore* train = nullptr);
 
 }  // namespace sessionrec

@@ -132,7 +132,8 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
 
   const int threads = EffectiveThreads(p.threads);
   const size_t n_sessions = train.num_sessions();
-  const uint64_t total_work = uint64_t(p.epochs) * vocab.num_tokens + 1;
+  const int epochs = EffectiveEpochs(p, vocab.num_tokens);
+  const uint64_t total_work = uint64_t(epochs) * vocab.num_tokens + 1;
   std::atomic<uint64_t> processed{0};
   const float lr0 = p.learning_rate;
 
@@ -146,7 +147,7 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
     std::vector<float> grad(dim);
     uint64_t local = 0;
     float lr = lr0;
-    for (int epoch = 0; epoch < p.epochs; ++epoch) {
+    for (int epoch = 0; epoch < epochs; ++epoch) {
       for (size_t s = begin; s < end; ++s) {
         FilterSession(train.session(s), vocab.in_vocab, seq);
         if (seq.size() < 2) continue;
@@ -202,10 +203,16 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<uint8_t> has(vocab.trained);
   std::vector<ItemId> ids(train.item_ids().begin(), train.item_ids().end());
-  std::string meta =
-      StrCat("{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads,
-             ",\"items\":", n_items, ",\"items_trained\":", vocab.num_trained,
-             ",\"tokens_per_epoch\":", vocab.num_tokens, ",\"train_seconds\":", secs, "}");
+  std::string meta = StrCat(
+      "{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads, ",\"epochs_run\":", epochs,
+      ",\"items\":", n_items, ",\"items_trained\":", vocab.num_trained,
+      ",\"tokens_per_epoch\":", vocab.num_tokens, ",\"train_seconds\":", secs, "}");
+  // in + out: the input vectors alone relate items that share contexts (second order);
+  // the sum also carries in(a)·out(b), the direct co-occurrence the skip-gram fits, which
+  // is most of what a sparse catalogue has (docs/embeddings.md, measured).
+  if (p.add_output_vectors) {
+    for (size_t i = 0; i < in.size(); ++i) in[i] += out[i];
+  }
   if (p.center) CenterRows(p.dim, in, has);
   return EmbeddingTable(p.dim, std::move(ids), std::move(in), std::move(has), std::move(meta));
 }

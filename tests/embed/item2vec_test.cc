@@ -2,8 +2,10 @@
 
 #include <cstring>
 
+#include "core/str_cat.h"
 #include "embed/embed_test_util.h"
 #include "embed/fasttext_trainer.h"
+#include "embed/item2vec_corpus.h"
 #include "embed/sgns.h"
 #include "test_util.h"
 
@@ -16,6 +18,7 @@ EmbedParams SmallParams() {
   EmbedParams p;
   p.dim = 16;
   p.epochs = 10;
+  p.min_tokens = 0;  // exactly 10 epochs
   p.threads = 1;
   p.seed = 7;
   p.subsample = 0;
@@ -62,6 +65,66 @@ TEST(Sgns, PutsItemsOfOneClusterTogether) {
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->num_with_vector(), 40u);
   EXPECT_GT(ClusterMargin(*t, 10), 0.3);
+}
+
+TEST(Sgns, EffectiveEpochsReachMinTokens) {
+  EmbedParams p;
+  p.epochs = 5;
+  p.min_tokens = 1000;
+  EXPECT_EQ(EffectiveEpochs(p, 30), 34);   // ceil(1000 / 30)
+  EXPECT_EQ(EffectiveEpochs(p, 200), 5);   // 5 * 200 >= 1000 already
+  EXPECT_EQ(EffectiveEpochs(p, 1), 1000);  // capped
+  EXPECT_EQ(EffectiveEpochs(p, 0), 5);     // nothing to count
+  p.min_tokens = 0;
+  EXPECT_EQ(EffectiveEpochs(p, 30), 5);
+}
+
+TEST(Sgns, RunsTheEffectiveEpochsAndSaysSoInMeta) {
+  const EventStore store = ClusteredStore(50, 2, 5, 3);
+  EmbedParams p = SmallParams();
+  p.epochs = 2;
+  p.min_tokens = 10 * store.num_events();  // no repeats in a row are rare but possible
+  auto t = TrainSgns(store, p);
+  ASSERT_TRUE(t.ok()) << t.status();
+  const Item2VecVocab v = BuildItem2VecVocab(store, p.min_count);
+  const int want = EffectiveEpochs(p, v.num_tokens);
+  EXPECT_GE(want, 10);
+  EXPECT_NE(t->meta().find(StrCat("\"epochs_run\":", want, ",")), std::string::npos) << t->meta();
+}
+
+// Pairs (a, b) that only ever occur together, in two-item sessions: they share no context
+// item, so input vectors alone need not relate them; input + output vectors carry the
+// fitted in(a)·out(b) and put the partners together.
+TEST(Sgns, InputPlusOutputVectorsRelateItemsThatOnlyCoOccur) {
+  EventStoreBuilder b;
+  for (int s = 0; s < 400; ++s) {
+    const ItemId a = 2 * (s % 20);
+    const std::vector<Event> ev = {{a, 10 * s, EventType::kClick},
+                                   {a + 1, 10 * s + 1, EventType::kClick}};
+    ASSERT_TRUE(b.AddSession(s, ev).ok());
+  }
+  const EventStore store = b.Finish();
+  auto partner_margin = [&](const EmbeddingTable& t) {
+    double partner = 0, other = 0;
+    int n_partner = 0, n_other = 0;
+    for (ItemIndex i = 0; i < t.num_items(); ++i) {
+      for (ItemIndex j = i + 1; j < t.num_items(); ++j) {
+        const bool pair = t.item_ids()[i] / 2 == t.item_ids()[j] / 2;
+        (pair ? partner : other) += Dot(t.Row(i), t.Row(j));
+        (pair ? n_partner : n_other) += 1;
+      }
+    }
+    return partner / n_partner - other / n_other;
+  };
+  EmbedParams p = SmallParams();
+  p.epochs = 50;
+  auto sum = TrainSgns(store, p);
+  p.add_output_vectors = false;
+  auto in_only = TrainSgns(store, p);
+  ASSERT_TRUE(sum.ok() && in_only.ok());
+  EXPECT_EQ(sum->num_with_vector(), 40u);
+  EXPECT_GT(partner_margin(*sum), 0.5);
+  EXPECT_GT(partner_margin(*sum), partner_margin(*in_only) + 0.2);
 }
 
 TEST(Sgns, ItemsBelowMinCountOrAloneHaveNoVector) {

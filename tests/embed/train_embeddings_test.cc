@@ -105,6 +105,28 @@ TEST(EvaluateNextItemSimilarity, CountsHandMadeSessions) {
   EXPECT_NEAR(r.mean_cos_next, (0.8 + 0.8 - 0.8) / 3, 1e-6);
 }
 
+TEST(EvaluateNextItemSimilarity, CountsPairsThatCoOccurInTraining) {
+  // The table's item table is the training store's: aid 1 -> 0, 2 -> 1, 3 -> 2.
+  using Events = std::vector<Event>;
+  EventStoreBuilder tb;
+  SR_CHECK(tb.AddSession(0, Events{{1, 1, EventType::kClick}, {2, 2, EventType::kClick}}).ok());
+  SR_CHECK(tb.AddSession(1, Events{{3, 3, EventType::kClick}}).ok());
+  const EventStore train = tb.Finish();
+  const EmbeddingTable t(2, {1, 2, 3}, {1, 0, 0.8f, 0.6f, -1, 0}, {1, 1, 1});
+  EventStoreBuilder b;
+  // (1 -> 2) co-occurs in training session 0 and wins (random can only be 3);
+  // (2 -> 3) never shares a training session and loses (random can only be 1).
+  SR_CHECK(b.AddSession(0, Events{{1, 1, EventType::kClick}, {2, 2, EventType::kClick}}).ok());
+  SR_CHECK(b.AddSession(1, Events{{2, 1, EventType::kClick}, {3, 2, EventType::kClick}}).ok());
+  const EventStore test = b.Finish();
+  const NextItemSimilarity r = EvaluateNextItemSimilarity(t, test, 1, &train);
+  EXPECT_EQ(r.evaluated, 2u);
+  EXPECT_EQ(r.wins, 1u);
+  EXPECT_EQ(r.cooccurring, 1u);
+  EXPECT_EQ(r.wins_cooccurring, 1u);
+  EXPECT_EQ(EvaluateNextItemSimilarity(t, test, 1).cooccurring, 0u);  // no training store
+}
+
 TEST(TrainEmbeddingArtifacts, TrainsOnOttoSample) {
   SR_SHARED_DATA_OR_SKIP(path, "otto-sample/train.jsonl");
   auto store = LoadEventStore(path);
