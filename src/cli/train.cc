@@ -32,6 +32,12 @@ std::string RankerSummary(const TrainParams& p, const RankerStageReport& r) {
     out += fmt::format("  {:<7} {} queries with a positive, {} rows, {} positives\n", names[t],
                        r.types[t].queries, r.types[t].rows, r.types[t].positives);
   }
+  if (r.validated) {
+    out += fmt::format(
+        "  held-out label queries, weighted recall@20 of the candidates' labels: rankers {:.4f}, "
+        "blend {:.4f}: scorer auto serves the {}\n",
+        r.validation_rankers, r.validation_blend, r.preferred ? "rankers" : "blend");
+  }
   return out;
 }
 

@@ -26,13 +26,27 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// One label query's rows, built in parallel and appended in query order.
+// One label query's rows under one protocol (include_seen, new items), built in parallel
+// and appended in query order: each protocol's candidate list is its own group.
 struct QueryRows {
   std::vector<float> rows;
   std::array<std::vector<float>, kNumEventTypes> labels;
-  size_t n = 0;
+};
+struct LabelQuery {
+  std::array<QueryRows, 2> protocols;  // [0] include_seen, [1] new items
+  bool held_out = false;
   size_t found = 0, labels_total = 0;  // label recall of the candidates
 };
+
+// True when the label session `base` is held out for validation: a fixed hash of its id,
+// so every prefix of one session falls on the same side.
+bool HeldOut(SessionId base, double fraction) {
+  uint64_t x = static_cast<uint64_t>(base) + 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  x ^= x >> 31;
+  return static_cast<double>(x >> 11) * 0x1.0p-53 < fraction;
+}
 
 }  // namespace
 
@@ -126,7 +140,7 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
     chosen.resize(params.max_queries);
     std::sort(chosen.begin(), chosen.end());
   }
-  std::vector<QueryRows> out(chosen.size());
+  std::vector<LabelQuery> out(chosen.size());
   const size_t num_items = bundle->items().num_items();
   const double neg_rate = params.train.neg_rate;
   const int nthreads = threads > 0 ? threads : omp_get_max_threads();
@@ -153,8 +167,13 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
       }
       std::mt19937_64 rng(params.train.seed * 7919u + chosen[qi]);
       std::uniform_real_distribution<double> uniform(0.0, 1.0);
-      QueryRows& qr = out[qi];
-      for (bool exclude : {false, true}) {
+      LabelQuery& lq = out[qi];
+      const SessionId base =
+          split.prefix_id_multiplier > 0 ? l.session / split.prefix_id_multiplier : l.session;
+      lq.held_out = HeldOut(base, params.validation_fraction);
+      for (int protocol = 0; protocol < 2; ++protocol) {
+        const bool exclude = protocol == 1;
+        QueryRows& qr = lq.protocols[protocol];
         SessionContext ctx{q_items, ts, types, exclude};
         merger.Generate(ctx, params.candidates, ms, set);
         builder.Build(ctx, set, fs_scratch, rows);
@@ -165,8 +184,8 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
           const float cart = std::binary_search(l.carts.begin(), l.carts.end(), aid) ? 1.0f : 0.0f;
           const float order =
               std::binary_search(l.orders.begin(), l.orders.end(), aid) ? 1.0f : 0.0f;
+          if (!exclude) lq.found += static_cast<size_t>(click + cart + order);
           const bool pos = click + cart + order > 0;
-          if (!exclude) qr.found += static_cast<size_t>(click + cart + order);
           if (!pos && neg_rate < 1 && uniform(rng) >= neg_rate) continue;
           qr.rows.insert(qr.rows.end(), rows.begin() + static_cast<std::ptrdiff_t>(r * f),
                          rows.begin() + static_cast<std::ptrdiff_t>((r + 1) * f));
@@ -175,20 +194,22 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
           qr.labels[2].push_back(order);
         }
       }
-      qr.labels_total = (l.click ? 1 : 0) + l.carts.size() + l.orders.size();
+      lq.labels_total = (l.click ? 1 : 0) + l.carts.size() + l.orders.size();
     }
   }
   RankerDataset data;
   data.num_features = builder.num_features();
   size_t found = 0, total = 0;
-  for (QueryRows& qr : out) {
-    found += qr.found;
-    total += qr.labels_total;
-    const size_t n = qr.labels[0].size();
-    if (n > 0) {
-      data.AddQuery(qr.rows, n, {qr.labels[0], qr.labels[1], qr.labels[2]});
+  for (LabelQuery& lq : out) {
+    found += lq.found;
+    total += lq.labels_total;
+    for (QueryRows& qr : lq.protocols) {
+      const size_t n = qr.labels[0].size();
+      if (n > 0) {
+        data.AddQuery(qr.rows, n, {qr.labels[0], qr.labels[1], qr.labels[2]}, lq.held_out);
+      }
     }
-    qr = QueryRows{};  // free as we go
+    lq = LabelQuery{};  // free as we go
   }
   report.queries = chosen.size();
   report.rows = data.num_rows();
@@ -199,6 +220,10 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   const auto t_train = std::chrono::steady_clock::now();
   RankerTrainParams tp = params.train;
   tp.booster.threads = threads;
+  const std::vector<std::string>& cols = builder.schema().names;
+  tp.baseline_rank_column =
+      static_cast<int>(std::find(cols.begin(), cols.end(), "cand_blend_rank") - cols.begin());
+  if (tp.baseline_rank_column >= static_cast<int>(cols.size())) tp.baseline_rank_column = -1;
   nlohmann::json info = {{"label_days", days},
                          {"all_prefixes", params.all_prefixes},
                          {"label_queries", report.queries},
@@ -218,6 +243,10 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   }
   SR_RETURN_IF_ERROR(r.status());
   report.types = r->stats;
+  report.validated = r->validated;
+  report.validation_rankers = r->validation_rankers;
+  report.validation_blend = r->validation_baseline;
+  report.preferred = r->preferred;
   SR_RETURN_IF_ERROR(r->rankers->Save(model_dir));
   report.seconds_train = Seconds(t_train);
   report.trained = true;

@@ -35,6 +35,10 @@ struct RankerTrainingParams {
   // size: 5k queries = 800k rows of ~110 features; measured on the 20k-session demo split:
   // 20k queries took 273 s of XGBoost training and 10.7 GB peak RSS.
   size_t max_queries = 5000;
+  // Share of the label sessions (all their prefixes) held out to validate the rankers
+  // against the blend before the refit on every query (rank/ranker_trainer.h); the result
+  // is in rankers.json and decides what scorer `auto` serves. 0: no validation.
+  double validation_fraction = 0.25;
   RankerTrainParams train;  // objective, rounds, negative sampling, ...
 };
 
@@ -57,6 +61,9 @@ struct RankerStageReport {
   size_t features = 0;
   double label_recall = 0;  // share of labels (all types) found among the candidates
   std::array<RankerTypeStats, kNumEventTypes> types;
+  bool validated = false;  // held-out label queries compared rankers and blend
+  double validation_rankers = 0, validation_blend = 0;  // weighted held-out recall@20
+  bool preferred = true;  // the rankers won the validation (or there was none)
   double seconds_candidates = 0, seconds_train = 0;
 };
 

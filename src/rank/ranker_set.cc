@@ -60,13 +60,25 @@ float PlattCalibration::Apply(float margin) const {
 
 PlattCalibration PlattCalibration::Fit(std::span<const float> margins,
                                        std::span<const float> labels,
-                                       std::span<const float> weights) {
-  PlattCalibration c;
-  // Newton's method on the weighted log-loss in (a, b) with a small ridge for stability.
-  for (int it = 0; it < 50; ++it) {
-    double ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
+                                       std::span<const float> weights, double ridge) {
+  auto weight = [&](size_t i) { return weights.empty() ? 1.0 : double(weights[i]); };
+  // The objective: weighted log-loss plus the ridge (log1p form: no overflow).
+  auto loss = [&](double a, double b) {
+    double l = 0.5 * ridge * (a * a + b * b);
     for (size_t i = 0; i < margins.size(); ++i) {
-      const double m = margins[i], w = weights.empty() ? 1.0 : weights[i];
+      const double z = a * margins[i] + b;
+      l += weight(i) * (std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))) - labels[i] * z);
+    }
+    return l;
+  };
+  PlattCalibration c;
+  double current = loss(c.a, c.b);
+  // Newton's method with step halving: every accepted step lowers the objective, so the fit
+  // cannot run away on separable labels (it used to, and then fell back to a = 1, b = 0).
+  for (int it = 0; it < 50; ++it) {
+    double ga = ridge * c.a, gb = ridge * c.b, haa = ridge, hab = 0, hbb = ridge;
+    for (size_t i = 0; i < margins.size(); ++i) {
+      const double m = margins[i], w = weight(i);
       const double p = 1.0 / (1.0 + std::exp(-(c.a * m + c.b)));
       const double g = (p - labels[i]) * w, h = std::max(p * (1 - p), 1e-12) * w;
       ga += g * m;
@@ -78,12 +90,47 @@ PlattCalibration PlattCalibration::Fit(std::span<const float> margins,
     const double det = haa * hbb - hab * hab;
     if (!(std::fabs(det) > 1e-18)) break;
     const double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-    c.a -= da;
-    c.b -= db;
-    if (!std::isfinite(c.a) || !std::isfinite(c.b)) return PlattCalibration{};
-    if (std::fabs(da) < 1e-9 && std::fabs(db) < 1e-9) break;
+    if (!std::isfinite(da) || !std::isfinite(db)) break;
+    double step = 1.0, next = loss(c.a - da, c.b - db);
+    for (int h = 0; h < 40 && !(next <= current); ++h) {
+      step *= 0.5;
+      next = loss(c.a - step * da, c.b - step * db);
+    }
+    if (!(next <= current)) break;
+    c.a -= step * da;
+    c.b -= step * db;
+    current = next;
+    if (std::fabs(step * da) < 1e-9 && std::fabs(step * db) < 1e-9) break;
   }
   return c;
+}
+
+namespace {
+// log of a rank feature (1 when missing or below 1).
+double LogRank(float x) { return std::log(std::isnan(x) ? 1.0 : std::max(1.0, double(x))); }
+}  // namespace
+
+float RankPrior::Margin(const float* row) const {
+  if (column < 0) return 0.0f;
+  return static_cast<float>(a * LogRank(row[column]) + b);
+}
+
+RankPrior RankPrior::Fit(int column, std::span<const float> rows, size_t num_features,
+                         std::span<const float> labels) {
+  RankPrior p;
+  if (column < 0 || num_features == 0) return p;
+  const size_t n = rows.size() / num_features;
+  std::vector<float> x(n);
+  for (size_t r = 0; r < n; ++r) {
+    x[r] = static_cast<float>(LogRank(rows[r * num_features + static_cast<size_t>(column)]));
+  }
+  constexpr double kPriorRidge = 1.0;
+  const PlattCalibration c = PlattCalibration::Fit(x, labels, {}, kPriorRidge);
+  if (!(c.a < 0)) return p;  // the labels do not favour the first ranks: no prior
+  p.column = column;
+  p.a = c.a;
+  p.b = c.b;
+  return p;
 }
 
 RankerSet::RankerSet(FeatureSchema schema, std::vector<std::string> sources,
@@ -96,6 +143,12 @@ RankerSet::RankerSet(FeatureSchema schema, std::vector<std::string> sources,
       objective_(std::move(objective)),
       models_(std::move(models)),
       training_(std::move(training)) {}
+
+bool RankerSet::preferred() const {
+  if (!training_.is_object() || !training_.contains("validation")) return true;
+  const nlohmann::json& v = training_["validation"];
+  return !v.is_object() || v.value("serve", std::string("rankers")) != "blend";
+}
 
 bool RankerSet::Present(const std::string& model_dir) {
   std::error_code ec;
@@ -147,6 +200,23 @@ StatusOr<std::unique_ptr<RankerSet>> RankerSet::Load(const std::string& model_di
           StrCat(info_path, ": calibration.", kTypeNames[t], " needs numbers \"a\" and \"b\""));
     }
     models[t].calibration = {c["a"].get<double>(), c["b"].get<double>()};
+    if (!info.contains("prior") || !info["prior"].contains(kTypeNames[t])) continue;
+    const nlohmann::json& p = info["prior"][kTypeNames[t]];
+    if (!p.is_object() || !p.contains("feature") || !p["feature"].is_string() || !p.contains("a") ||
+        !p["a"].is_number() || !p.contains("b") || !p["b"].is_number()) {
+      return absl::InvalidArgumentError(
+          StrCat(info_path, ": prior.", kTypeNames[t],
+                 " needs a string \"feature\" and numbers \"a\", \"b\""));
+    }
+    const auto& names = schema.names;
+    const auto it = std::find(names.begin(), names.end(), p["feature"].get<std::string>());
+    if (it == names.end()) {
+      return absl::InvalidArgumentError(StrCat(info_path, ": prior.", kTypeNames[t], ": feature \"",
+                                               p["feature"].get<std::string>(), "\" is not in ",
+                                               kFeatureSchemaFile));
+    }
+    models[t].prior = {static_cast<int>(it - names.begin()), p["a"].get<double>(),
+                       p["b"].get<double>()};
   }
   auto set = std::make_unique<RankerSet>(std::move(schema), std::move(sources), std::move(covisit),
                                          info["candidates"].get<size_t>(),
@@ -174,6 +244,10 @@ Status RankerSet::Save(const std::string& model_dir) const {
   for (int t = 0; t < kNumEventTypes; ++t) {
     info["calibration"][kTypeNames[t]] = {{"a", models_[t].calibration.a},
                                           {"b", models_[t].calibration.b}};
+    if (const RankPrior& p = models_[t].prior; p.column >= 0) {
+      info["prior"][kTypeNames[t]] = {
+          {"feature", schema_.names[static_cast<size_t>(p.column)]}, {"a", p.a}, {"b", p.b}};
+    }
     SR_RETURN_IF_ERROR(
         models_[t].booster.Save(StrCat(model_dir, "/", kRankersDir, "/", kTypeNames[t], ".json")));
   }
@@ -185,7 +259,8 @@ Status RankerSet::Save(const std::string& model_dir) const {
 
 void RankerSet::Score(std::span<const float> rows, size_t num_rows,
                       std::array<std::vector<float>, kNumEventTypes>& scores,
-                      std::vector<float>& margin) const {
+                      std::vector<float>& margin,
+                      std::array<std::vector<float>, kNumEventTypes>* margins) const {
   const size_t f = schema_.size();
   margin.resize(num_rows);
   for (int t = 0; t < kNumEventTypes; ++t) {
@@ -194,7 +269,9 @@ void RankerSet::Score(std::span<const float> rows, size_t num_rows,
                        : m.booster.PredictDense(rows.first(num_rows * f), f, true, margin);
     SR_CHECK(s.ok());  // sizes are ours: a failure is a bug
     scores[t].resize(num_rows);
+    for (size_t r = 0; r < num_rows; ++r) margin[r] += m.prior.Margin(rows.data() + r * f);
     for (size_t r = 0; r < num_rows; ++r) scores[t][r] = m.calibration.Apply(margin[r]);
+    if (margins != nullptr) (*margins)[t].assign(margin.begin(), margin.end());
   }
 }
 

@@ -61,6 +61,13 @@ StatusOr<XgbBooster> XgbBooster::Train(const BoosterData& d, const BoosterParams
   if (!d.groups.empty()) {
     SR_XGB(XGDMatrixSetUIntInfo(m.h, "group", d.groups.data(), d.groups.size()), "groups");
   }
+  if (!d.base_margin.empty()) {
+    if (d.base_margin.size() != n) {
+      return absl::InvalidArgumentError(
+          StrCat("booster training: ", n, " rows, ", d.base_margin.size(), " base margins"));
+    }
+    SR_XGB(XGDMatrixSetFloatInfo(m.h, "base_margin", d.base_margin.data(), n), "base margins");
+  }
   XgbBooster b;
   BoosterHandle h = nullptr;
   SR_XGB(XGBoosterCreate(&m.h, 1, &h), "create");

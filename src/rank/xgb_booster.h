@@ -38,6 +38,8 @@ struct BoosterData {
   size_t num_features = 0;
   std::span<const float> labels;
   std::span<const uint32_t> groups;  // may be empty for binary objectives
+  // Per-row starting margin (XGBoost's base_margin): the trees learn the rest. Empty: none.
+  std::span<const float> base_margin;
 };
 
 class XgbBooster {

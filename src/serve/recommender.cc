@@ -117,8 +117,9 @@ struct Scratch {
   ItemScoreMap rows_of;  // rankers: item -> row of set
   // The rankers.
   FeatureScratch features;
-  std::vector<float> feature_rows;                        // candidates x features
-  std::array<std::vector<float>, kNumEventTypes> ranked;  // [type][row] calibrated score
+  std::vector<float> feature_rows;                         // candidates x features
+  std::array<std::vector<float>, kNumEventTypes> ranked;   // [type][row] calibrated score
+  std::array<std::vector<float>, kNumEventTypes> margins;  // [type][row] margin (the order)
   std::vector<float> margin;
 };
 
@@ -410,7 +411,7 @@ class SessionRankers {
     const RankerSet& rankers = *b_.rankers();
     b_.blend()->Generate(ctx, rankers.candidates(), *s_.merger, s_.set);
     b_.ranker_features()->Build(ctx, s_.set, s_.features, s_.feature_rows);
-    rankers.Score(s_.feature_rows, s_.set.size(), s_.ranked, s_.margin);
+    rankers.Score(s_.feature_rows, s_.set.size(), s_.ranked, s_.margin, &s_.margins);
     s_.rows_of.Clear();
     for (size_t r = 0; r < s_.set.size(); ++r) {
       s_.rows_of.At(s_.set.items[r], static_cast<double>(r));
@@ -426,20 +427,19 @@ class SessionRankers {
     return kRankerFloor * PopularityScore(b_.popularity(), FillList(t), item);
   }
 
-  // The top k of type t: candidates by score desc (item index asc), then popularity.
+  // The top k of type t: candidates by margin desc (the calibrated score's order without
+  // its float saturation; ties: the merged order), then popularity.
   void Emit(int t, size_t k, bool include_seen, std::vector<ItemId>* out) {
     const ItemTable& items = b_.items();
-    const std::vector<float>& score = s_.ranked[t];
+    const std::vector<float>& score = s_.margins[t];
     out->clear();
     out->reserve(k);
     s_.order.resize(s_.set.size());
     for (uint32_t r = 0; r < s_.order.size(); ++r) s_.order[r] = r;
     const size_t m = std::min(k, s_.order.size());
-    std::partial_sort(s_.order.begin(), s_.order.begin() + static_cast<std::ptrdiff_t>(m),
-                      s_.order.end(), [&](uint32_t a, uint32_t c) {
-                        return score[a] != score[c] ? score[a] > score[c]
-                                                    : s_.set.items[a] < s_.set.items[c];
-                      });
+    std::partial_sort(
+        s_.order.begin(), s_.order.begin() + static_cast<std::ptrdiff_t>(m), s_.order.end(),
+        [&](uint32_t a, uint32_t c) { return score[a] != score[c] ? score[a] > score[c] : a < c; });
     for (size_t i = 0; i < m; ++i) out->push_back(items.item_id(s_.set.items[s_.order[i]]));
     for (ItemIndex i : b_.popularity().Ranked(FillList(t))) {
       if (out->size() >= k) return;
@@ -541,8 +541,11 @@ Recommender::Recommender(std::shared_ptr<const ModelBundle> bundle, RecommenderS
     : bundle_(std::move(bundle)) {
   SR_CHECK(bundle_ != nullptr);
   blend_ = scorer != RecommenderScorer::kRules && bundle_->blend() != nullptr;
-  rankers_ = (scorer == RecommenderScorer::kAuto || scorer == RecommenderScorer::kRankers) &&
-             bundle_->rankers() != nullptr;
+  // `auto` serves the rankers only when they beat the blend on the trainer's held-out
+  // label queries (RankerSet::preferred); `rankers` serves them regardless.
+  const RankerSet* rankers = bundle_->rankers();
+  rankers_ = rankers != nullptr && (scorer == RecommenderScorer::kRankers ||
+                                    (scorer == RecommenderScorer::kAuto && rankers->preferred()));
 }
 
 std::array<std::vector<ItemId>, kNumEventTypes> Recommender::RecommendPerType(

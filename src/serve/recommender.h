@@ -8,7 +8,8 @@
 //          type by the serving score blend (candidates/blend_weights.h), then popularity.
 //   rankers the blend's candidates scored by the learned rankers (one calibrated
 //          probability per type), then popularity.
-// A model with rankers serves them by default, else a model with the co-visitation
+// A model with rankers serves them by default when they won the trainer's held-out
+// validation against the blend (docs/rankers.md), else a model with the co-visitation
 // variants serves the blend; older models (no variants in the manifest) serve the rules.
 //
 // Thread safety: Recommend* are const and may be called from many threads at once; the
@@ -43,7 +44,9 @@ struct Recommendations {
 };
 
 enum class RecommenderScorer : uint8_t {
-  kAuto = 0,   // the blend when the bundle has one, else the rules
+  // The rankers when the bundle has them and they won the trainer's validation against the
+  // blend (RankerSet::preferred), else the blend when the bundle has one, else the rules.
+  kAuto = 0,
   kRules = 1,  // always the rerank rules
   kBlend = 2,  // the blend; the rules when the bundle has none (see uses_blend())
   // The learned rankers over the blend's candidates (docs/rankers.md); the blend (or the
@@ -61,7 +64,8 @@ class Recommender {
 
   // True when the blend answers (kAuto or kBlend on a bundle with a blend).
   bool uses_blend() const { return blend_; }
-  // True when the rankers answer (kAuto or kRankers on a bundle with rankers).
+  // True when the rankers answer (kRankers on a bundle with rankers; kAuto when they are
+  // also preferred).
   bool uses_rankers() const { return rankers_; }
 
   // `events` in any order (sorted stably by ts here); unknown aids are ignored for scoring

@@ -10,6 +10,8 @@
 #include "data/split.h"
 #include "pipeline/train_model.h"
 #include "rank/ranker_set.h"
+#include "serve/model_bundle.h"
+#include "serve/recommender.h"
 #include "test_util.h"
 
 namespace sessionrec {
@@ -100,6 +102,24 @@ TEST(RankerTraining, TrainsByDefaultAndWritesTheModelDirFiles) {
   StatusOr<std::unique_ptr<RankerSet>> set = RankerSet::Load(dir.string());
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ((*set)->schema().size(), r->rankers.features);
+  // The held-out validation ran, is recorded, and decides what `auto` serves.
+  EXPECT_TRUE(r->rankers.validated);
+  const nlohmann::json& v = (*set)->training()["validation"];
+  ASSERT_TRUE(v.is_object());
+  EXPECT_EQ(v["serve"], r->rankers.preferred ? "rankers" : "blend");
+  EXPECT_EQ(v["rankers"].get<double>(), r->rankers.validation_rankers);
+  EXPECT_GT(v["held_out_queries"].get<size_t>(), 0u);
+  // Every model starts from the blend-rank prior (persisted in rankers.json).
+  for (int t = 0; t < kNumEventTypes; ++t) {
+    const int column = (*set)->model(t).prior.column;
+    ASSERT_GE(column, 0) << t;
+    EXPECT_EQ((*set)->schema().names[static_cast<size_t>(column)], "cand_blend_rank");
+  }
+  StatusOr<std::shared_ptr<const ModelBundle>> bundle = LoadModelBundle(dir.string());
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ(Recommender(*bundle).uses_rankers(), r->rankers.preferred);
+  EXPECT_TRUE(Recommender(*bundle, RecommenderScorer::kRankers).uses_rankers());
+  EXPECT_FALSE(Recommender(*bundle, RecommenderScorer::kBlend).uses_rankers());
   // --no-rankers leaves them out.
   TrainParams off = Params();
   off.rankers.enabled = false;

@@ -132,6 +132,25 @@ TEST(PlattCalibration, RecoversAKnownSigmoid) {
   EXPECT_NEAR(c.Apply(0.5f), 0.5f, 0.03f);
 }
 
+TEST(PlattCalibration, SeparableLabelsGiveAFiniteIncreasingFit) {
+  // Every positive above every negative: the loss keeps falling as a grows, so the fit must
+  // stop at a finite a > 0, not diverge or fall back to the identity.
+  std::vector<float> m, y;
+  for (int i = 0; i < 200; ++i) {
+    m.push_back(i < 20 ? 1.0f + 0.01f * i : -1.0f - 0.01f * i);
+    y.push_back(i < 20 ? 1.0f : 0.0f);
+  }
+  const PlattCalibration c = PlattCalibration::Fit(m, y, {});
+  EXPECT_TRUE(std::isfinite(c.a) && std::isfinite(c.b));
+  EXPECT_GT(c.a, 2.0);
+  EXPECT_GT(c.Apply(1.0f), 0.99f);
+  EXPECT_LT(c.Apply(-1.0f), 0.01f);
+  // A ridge keeps it moderate.
+  const PlattCalibration r = PlattCalibration::Fit(m, y, {}, 1.0);
+  EXPECT_GT(r.a, 0.5);
+  EXPECT_LT(r.a, c.a);
+}
+
 TEST(RankerTrainer, RejectsBadInput) {
   RankerTrainParams p;
   EXPECT_FALSE(TrainRankers(RankerDataset{}, Schema(), {}, {}, 8, p, {}).ok());
