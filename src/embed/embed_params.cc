@@ -23,6 +23,9 @@ Status ValidateEmbedParams(const EmbedParams& p) {
   if (p.window < 1 || p.window > 1000) return OutOfRange("window", "in 1..1000");
   if (p.negatives < 1 || p.negatives > 100) return OutOfRange("negatives", "in 1..100");
   if (p.epochs < 1 || p.epochs > kMaxEpochs) return OutOfRange("epochs", "in 1..1000");
+  if (p.max_auto_epochs < 1 || p.max_auto_epochs > kMaxEpochs) {
+    return OutOfRange("max_auto_epochs", "in 1..1000");
+  }
   if (p.min_count < 1) return OutOfRange("min_count", ">= 1");
   if (!(p.learning_rate > 0.0f && p.learning_rate <= 1.0f)) {
     return OutOfRange("learning_rate", "in (0, 1]");
@@ -50,8 +53,9 @@ std::string EmbedParamsJson(const EmbedParams& p) {
   return StrCat("{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
                 "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
                 ",\"epochs\":", p.epochs, ",\"min_tokens\":", p.min_tokens,
-                ",\"min_count\":", p.min_count, ",\"learning_rate\":", p.learning_rate,
-                ",\"subsample\":", p.subsample, ",\"center\":", p.center ? "true" : "false",
+                ",\"max_auto_epochs\":", p.max_auto_epochs, ",\"min_count\":", p.min_count,
+                ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
+                ",\"center\":", p.center ? "true" : "false",
                 ",\"add_output_vectors\":", p.add_output_vectors ? "true" : "false",
                 ",\"threads\":", p.threads, ",\"seed\":", p.seed,
                 ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
@@ -65,11 +69,11 @@ std::string EmbedParamsJson(const EmbedParams& p) {
 }
 
 int EffectiveEpochs(const EmbedParams& p, uint64_t tokens_per_epoch) {
-  uint64_t e = static_cast<uint64_t>(p.epochs);
-  if (p.min_tokens > 0 && tokens_per_epoch > 0) {
-    e = std::max(e, (p.min_tokens + tokens_per_epoch - 1) / tokens_per_epoch);
-  }
-  return static_cast<int>(std::min<uint64_t>(e, kMaxEpochs));
+  const uint64_t epochs = static_cast<uint64_t>(p.epochs);
+  if (p.min_tokens == 0 || tokens_per_epoch == 0) return p.epochs;
+  const uint64_t wanted = (p.min_tokens + tokens_per_epoch - 1) / tokens_per_epoch;
+  const uint64_t cap = std::max<uint64_t>(epochs, static_cast<uint64_t>(p.max_auto_epochs));
+  return static_cast<int>(std::min(std::max(epochs, wanted), cap));
 }
 
 int EffectiveThreads(int threads) { return threads > 0 ? threads : omp_get_num_procs(); }

@@ -53,8 +53,9 @@ struct EmbedParams {
   int window = 5;                  // max skip-gram window (events each side; sampled 1..window)
   int negatives = 5;               // negative samples per positive pair
   int epochs = 5;                  // passes over the training sessions (at least; see min_tokens)
-  uint64_t min_tokens = 1000000;   // small corpora get more epochs: at least this many
-                                   // tokens in all (epochs capped at 1000); 0 = exactly epochs
+  uint64_t min_tokens = 1000000;   // small corpora get more epochs: enough for this many
+                                   // tokens in all, but at most max_auto_epochs; 0 = off
+  int max_auto_epochs = 150;       // cap of the min_tokens rule (tiny inputs stay cheap)
   int min_count = 1;               // items with fewer training events get no vector
   float learning_rate = 0.025f;    // initial SGD step, decays linearly to 0.0001 x itself
   double subsample = 1e-3;         // word2vec frequent-item subsampling threshold; 0 = off
@@ -74,7 +75,8 @@ Status ValidateEmbedParams(const EmbedParams& p);
 std::string EmbedParamsJson(const EmbedParams& p);
 
 // Epochs SGNS runs over a corpus of `tokens_per_epoch` tokens: p.epochs, raised to
-// ceil(p.min_tokens / tokens_per_epoch) when that is larger, at most 1000.
+// ceil(p.min_tokens / tokens_per_epoch) when that is larger, but then at most
+// max(p.epochs, p.max_auto_epochs).
 int EffectiveEpochs(const EmbedParams& p, uint64_t tokens_per_epoch);
 
 // Threads actually used: p.threads, or the number of cores when it is 0.

@@ -83,7 +83,7 @@ TEST(Sgns, RunsTheEffectiveEpochsAndSaysSoInMeta) {
   const EventStore store = ClusteredStore(50, 2, 5, 3);
   EmbedParams p = SmallParams();
   p.epochs = 2;
-  p.min_tokens = 10 * store.num_events();  // no repeats in a row are rare but possible
+  p.min_tokens = 10 * store.num_events();  // tokens <= events: at least 10 epochs
   auto t = TrainSgns(store, p);
   ASSERT_TRUE(t.ok()) << t.status();
   const Item2VecVocab v = BuildItem2VecVocab(store, p.min_count);

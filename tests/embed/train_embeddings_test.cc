@@ -16,7 +16,8 @@ TEST(TrainEmbeddingArtifacts, WritesArtifactsTheLoaderAccepts) {
   p.dim = 16;
   p.threads = 1;
   p.epochs = 10;
-  p.subsample = 0;  // 40 items: the default threshold would drop most tokens
+  p.min_tokens = 0;  // exactly 10 epochs
+  p.subsample = 0;   // 40 items: the default threshold would drop most tokens
   p.neighbors.k = 5;
   const auto dir = testing::TempDir("train_embed");
   auto st = TrainEmbeddingArtifacts(store, p, dir.string());
@@ -134,6 +135,7 @@ TEST(TrainEmbeddingArtifacts, TrainsOnOttoSample) {
   EmbedParams p;
   p.threads = 1;
   p.dim = 32;
+  p.min_tokens = 0;  // 5 epochs: this test checks coverage, not quality
   const auto dir = testing::TempDir("train_embed_otto");
   auto st = TrainEmbeddingArtifacts(*store, p, dir.string());
   ASSERT_TRUE(st.ok()) << st.status();
