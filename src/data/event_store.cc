@@ -75,12 +75,23 @@ Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events
           StrCat("session ", id, ": timestamp ", e.ts, " is outside 1970..2106"));
     }
   }
+  for (const Event& e : events) index_.Prefetch(e.aid);
   EventStore::Owned& o = *owned_;
   o.session_ids.push_back(id);
-  for (const Event& e : events) {
-    o.items.push_back(index_.IndexOf(e.aid));
-    o.ts.push_back(static_cast<uint32_t>(e.ts));
-    o.types.push_back(static_cast<uint8_t>(e.type));
+  // Sized once per session, then written through plain pointers: no capacity check per
+  // event and per column.
+  const size_t base = o.items.size();
+  const size_t n = events.size();
+  o.items.resize(base + n);
+  o.ts.resize(base + n);
+  o.types.resize(base + n);
+  ItemIndex* items = o.items.data() + base;
+  uint32_t* ts = o.ts.data() + base;
+  uint8_t* types = o.types.data() + base;
+  for (size_t i = 0; i < n; ++i) {
+    items[i] = index_.IndexOf(events[i].aid);
+    ts[i] = static_cast<uint32_t>(events[i].ts);
+    types[i] = static_cast<uint8_t>(events[i].type);
   }
   o.offsets.push_back(o.items.size());
   return absl::OkStatus();

@@ -35,6 +35,12 @@ class ItemIndexer {
     return IndexOfSlow(aid);
   }
 
+  // Hints that IndexOf(aid) or Find(aid) follows soon. Calling it for every id of a batch
+  // before indexing them lets their cache misses overlap instead of queueing.
+  void Prefetch(ItemId aid) const {
+    if (aid < direct_.size()) __builtin_prefetch(&direct_[aid]);
+  }
+
   std::optional<ItemIndex> Find(ItemId aid) const {
     if (aid < direct_.size()) {
       const uint32_t v = direct_[aid];

@@ -213,18 +213,31 @@ void Handlers::BatchRecommend(const LoadedModel& m, std::string_view body, HttpA
   // helper thread, `batch` and `results` would otherwise mean that thread's own copies.
   std::vector<BatchEntry>& entries = batch.entries;
   std::vector<Recommendations>& answers = results;
-  parts_.pool->ParallelFor(n, options_.batch_chunk, [&entries, &answers, &backend](size_t i) {
-    BatchEntry& e = entries[i];
-    if (!e.error.empty()) return;
-    // One failing session must not fail the batch: it becomes an entry of "errors".
-    try {
-      answers[i] = backend.Recommend(e.request.events, e.request.options);
-    } catch (const std::exception& ex) {
-      e.error = StrCat("internal error: ", ex.what());
-    } catch (...) {
-      e.error = "internal error";
-    }
-  });
+  // Each entry goes through the answer cache like a /recommend request: the same key, so
+  // a session answered by either endpoint is a hit for the other.
+  AnswerCache* cache = parts_.cache != nullptr && parts_.cache->enabled() ? parts_.cache : nullptr;
+  const std::string& version = m.version;
+  parts_.pool->ParallelFor(
+      n, options_.batch_chunk, [&entries, &answers, &backend, cache, &version](size_t i) {
+        BatchEntry& e = entries[i];
+        if (!e.error.empty()) return;
+        // One failing session must not fail the batch: it becomes an entry of "errors".
+        try {
+          if (cache == nullptr) {
+            answers[i] = backend.Recommend(e.request.events, e.request.options);
+            return;
+          }
+          const std::string key = AnswerKey(version, e.request.events, e.request.options);
+          if (!cache->Lookup(key, &answers[i])) {
+            answers[i] = backend.Recommend(e.request.events, e.request.options);
+            cache->Store(key, answers[i]);
+          }
+        } catch (const std::exception& ex) {
+          e.error = StrCat("internal error: ", ex.what());
+        } catch (...) {
+          e.error = "internal error";
+        }
+      });
   const bool store = backend.stats().embeddings_loaded;
   std::vector<std::pair<SessionId, std::span<const Event>>> seen;
   outcomes.resize(n);

@@ -159,6 +159,39 @@ TEST(OpsHandlers, LocalAnswerCacheServesRepeatsKeyedByContentAndModelVersion) {
   EXPECT_THAT(m, HasSubstr("sessionrec_answer_cache_misses_total 3"));
 }
 
+TEST(OpsHandlers, BatchEntriesShareTheAnswerCacheWithRecommend) {
+  Service s;
+  s.reloader.Trigger();
+  s.reloader.Wait();
+  HttpAnswer single = s.Call("POST", "/recommend", kBody);
+  ASSERT_EQ(single.status, 200u);
+  EXPECT_EQ(s.backend.calls, 1);
+  // Both entries have the events /recommend just answered: two hits, no computation.
+  const std::string batch =
+      std::string(R"({"sessions": [)") + kBody + "," + kSameEventsOtherId + "]}";
+  HttpAnswer first = s.Call("POST", "/batch_recommend", batch);
+  ASSERT_EQ(first.status, 200u) << first.body;
+  EXPECT_EQ(s.backend.calls, 1);
+  json answers = json::parse(first.body)["results"];
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0]["session_id"], 7);
+  EXPECT_EQ(answers[1]["session_id"], 8);
+  EXPECT_EQ(answers[0]["recommendations"], json::parse(single.body)["recommendations"]);
+  EXPECT_EQ(answers[1]["recommendations"], answers[0]["recommendations"]);
+  // A new entry is computed once, then served from the cache by either endpoint.
+  std::string top2 = kBody;
+  top2.replace(top2.find("\"top_k\": 5"), 10, "\"top_k\": 2");
+  const std::string batch2 = std::string(R"({"sessions": [)") + top2 + "]}";
+  ASSERT_EQ(s.Call("POST", "/batch_recommend", batch2).status, 200u);
+  EXPECT_EQ(s.backend.calls, 2);
+  ASSERT_EQ(s.Call("POST", "/batch_recommend", batch2).status, 200u);
+  ASSERT_EQ(s.Call("POST", "/recommend", top2).status, 200u);
+  EXPECT_EQ(s.backend.calls, 2);
+  const std::string m = s.Call("GET", "/metrics").body;
+  EXPECT_THAT(m, HasSubstr("sessionrec_answer_cache_hits_total{tier=\"local\"} 4"));
+  EXPECT_THAT(m, HasSubstr("sessionrec_answer_cache_misses_total 2"));
+}
+
 TEST(OpsHandlers, MetricsTextFormatAndBatchSizes) {
   Service s;
   s.reloader.Trigger();
