@@ -21,12 +21,17 @@ namespace od = simdjson::ondemand;
 // Largest valid timestamp in seconds: the event store keeps ts as uint32.
 constexpr int64_t kMaxSeconds = static_cast<int64_t>(UINT32_MAX);
 
-// Whether a raw (still escaped) JSON string equals `lit`. simdjson's operator== checks
-// char by char; unsafe_is_equal is one fixed-size compare plus the closing quote, which is
-// safe here because stage 1 validated the string and the input is padded.
+// Whether a raw (still escaped) JSON string equals `lit`: its N-1 characters, then the
+// closing quote. simdjson's operator== compares char by char through a generic loop and
+// its unsafe_is_equal calls libc memcmp; this unrolls into a few byte compares. Reading
+// up to N bytes is safe: stage 1 validated the string and the input is padded.
 template <size_t N>
 bool RawIs(od::raw_json_string raw, const char (&lit)[N]) {
-  return raw.unsafe_is_equal(std::string_view(lit, N - 1));
+  const char* r = raw.raw();
+  for (size_t i = 0; i + 1 < N; ++i) {
+    if (r[i] != lit[i]) return false;
+  }
+  return r[N - 1] == '"';
 }
 
 bool IsBlank(std::string_view s) {
