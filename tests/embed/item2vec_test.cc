@@ -71,10 +71,15 @@ TEST(Sgns, EffectiveEpochsReachMinTokens) {
   EmbedParams p;
   p.epochs = 5;
   p.min_tokens = 1000;
-  EXPECT_EQ(EffectiveEpochs(p, 30), 34);   // ceil(1000 / 30)
-  EXPECT_EQ(EffectiveEpochs(p, 200), 5);   // 5 * 200 >= 1000 already
-  EXPECT_EQ(EffectiveEpochs(p, 1), 1000);  // capped
-  EXPECT_EQ(EffectiveEpochs(p, 0), 5);     // nothing to count
+  EXPECT_EQ(EffectiveEpochs(p, 30), 34);  // ceil(1000 / 30)
+  EXPECT_EQ(EffectiveEpochs(p, 200), 5);  // 5 * 200 >= 1000 already
+  EXPECT_EQ(EffectiveEpochs(p, 1), 150);  // capped at max_auto_epochs
+  p.max_auto_epochs = 20;
+  EXPECT_EQ(EffectiveEpochs(p, 30), 20);
+  p.epochs = 25;
+  EXPECT_EQ(EffectiveEpochs(p, 30), 25);  // never below epochs
+  p.epochs = 5;
+  EXPECT_EQ(EffectiveEpochs(p, 0), 5);  // nothing to count
   p.min_tokens = 0;
   EXPECT_EQ(EffectiveEpochs(p, 30), 5);
 }
