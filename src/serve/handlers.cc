@@ -50,6 +50,22 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 constexpr std::string_view kNotLoaded =
     "the model is still loading; try again shortly (GET /ready answers 200 once it is loaded)";
 
+// The answer to one request, looked up in `cache` first and stored there when computed;
+// `cache` null: always computed.
+void AnswerThroughCache(const ServiceBackend& backend, AnswerCache* cache,
+                        const std::string& version, const RecommendRequest& req,
+                        Recommendations* out) {
+  if (cache == nullptr) {
+    *out = backend.Recommend(req.events, req.options);
+    return;
+  }
+  const std::string key = AnswerKey(version, req.events, req.options);
+  if (!cache->Lookup(key, out)) {
+    *out = backend.Recommend(req.events, req.options);
+    cache->Store(key, *out);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> RouteNames() {
@@ -186,15 +202,7 @@ void Handlers::Recommend(const LoadedModel& m, std::string_view body, HttpAnswer
   Status s = DecodeRecommendRequest(body, options_.limits, &req);
   if (!s.ok()) return Error(400, std::string(s.message()), out);
   const ServiceBackend& backend = *m.backend;
-  if (parts_.cache != nullptr && parts_.cache->enabled()) {
-    const std::string key = AnswerKey(m.version, req.events, req.options);
-    if (!parts_.cache->Lookup(key, &recs)) {
-      recs = backend.Recommend(req.events, req.options);
-      parts_.cache->Store(key, recs);
-    }
-  } else {
-    recs = backend.Recommend(req.events, req.options);
-  }
+  AnswerThroughCache(backend, ActiveCache(), m.version, req, &recs);
   if (backend.stats().embeddings_loaded) parts_.sessions->Put(req.session_id, req.events);
   WriteRecommendation(req.session_id, recs, &out->body);
 }
@@ -215,29 +223,22 @@ void Handlers::BatchRecommend(const LoadedModel& m, std::string_view body, HttpA
   std::vector<Recommendations>& answers = results;
   // Each entry goes through the answer cache like a /recommend request: the same key, so
   // a session answered by either endpoint is a hit for the other.
-  AnswerCache* cache = parts_.cache != nullptr && parts_.cache->enabled() ? parts_.cache : nullptr;
+  AnswerCache* cache = ActiveCache();
   const std::string& version = m.version;
-  parts_.pool->ParallelFor(
-      n, options_.batch_chunk, [&entries, &answers, &backend, cache, &version](size_t i) {
-        BatchEntry& e = entries[i];
-        if (!e.error.empty()) return;
-        // One failing session must not fail the batch: it becomes an entry of "errors".
-        try {
-          if (cache == nullptr) {
-            answers[i] = backend.Recommend(e.request.events, e.request.options);
-            return;
-          }
-          const std::string key = AnswerKey(version, e.request.events, e.request.options);
-          if (!cache->Lookup(key, &answers[i])) {
-            answers[i] = backend.Recommend(e.request.events, e.request.options);
-            cache->Store(key, answers[i]);
-          }
-        } catch (const std::exception& ex) {
-          e.error = StrCat("internal error: ", ex.what());
-        } catch (...) {
-          e.error = "internal error";
-        }
-      });
+  parts_.pool->ParallelFor(n, options_.batch_chunk,
+                           [&entries, &answers, &backend, cache, &version](size_t i) {
+                             BatchEntry& e = entries[i];
+                             if (!e.error.empty()) return;
+                             // One failing session must not fail the batch: it becomes an entry of
+                             // "errors".
+                             try {
+                               AnswerThroughCache(backend, cache, version, e.request, &answers[i]);
+                             } catch (const std::exception& ex) {
+                               e.error = StrCat("internal error: ", ex.what());
+                             } catch (...) {
+                               e.error = "internal error";
+                             }
+                           });
   const bool store = backend.stats().embeddings_loaded;
   std::vector<std::pair<SessionId, std::span<const Event>>> seen;
   outcomes.resize(n);

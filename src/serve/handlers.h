@@ -106,6 +106,10 @@ class Handlers {
   void ItemEmbedding(const LoadedModel& m, std::string_view aid_text, HttpAnswer* out) const;
   void SessionEmbedding(const LoadedModel& m, std::string_view id_text, HttpAnswer* out) const;
   void MetricsText(HttpAnswer* out) const;
+  // The answer cache when it is on, else null.
+  AnswerCache* ActiveCache() const {
+    return parts_.cache != nullptr && parts_.cache->enabled() ? parts_.cache : nullptr;
+  }
   void AdminReload(const HttpRequestView& request, HttpAnswer* out) const;
 
   std::unique_ptr<LiveModel> owned_model_;

@@ -300,6 +300,25 @@ class SessionRules {
 // Popularity ranking that fills type t's list.
 PopularityList FillList(int t) { return t == 0 ? PopularityList::kClicks : PopularityList::kBuys; }
 
+// The Merger's view of the session SessionRules::Prepare left in the scratch (known items,
+// time order), with the merger scratch sized for this bundle's catalogue. Shared by the
+// blend and the rankers.
+SessionContext MergerContext(const ModelBundle& b, Scratch& s, bool include_seen) {
+  const size_t n = b.items().num_items();
+  if (!s.merger || s.merger->candidates.num_items() != n) {
+    s.merger = std::make_unique<MergerScratch>(n);  // first call, or another catalogue
+  }
+  s.ctx_items.clear();
+  s.ctx_ts.clear();
+  s.ctx_types.clear();
+  for (const SessionEvent& e : s.events) {
+    s.ctx_items.push_back(e.item);
+    s.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
+    s.ctx_types.push_back(static_cast<uint8_t>(e.type));
+  }
+  return SessionContext{s.ctx_items, s.ctx_ts, s.ctx_types, !include_seen};
+}
+
 // The merged-candidate blend for the current session (uses the events SessionRules::Prepare
 // left in the scratch: known items, time order).
 class SessionBlend {
@@ -309,21 +328,8 @@ class SessionBlend {
   // Runs the Merger (the session's own items excluded unless include_seen) and forms every
   // type's blend of the merged rows.
   void Build(bool include_seen) {
-    const Merger& merger = *b_.blend();
-    const size_t n = b_.items().num_items();
-    if (!s_.merger || s_.merger->candidates.num_items() != n) {
-      s_.merger = std::make_unique<MergerScratch>(n);  // first call, or another catalogue
-    }
-    s_.ctx_items.clear();
-    s_.ctx_ts.clear();
-    s_.ctx_types.clear();
-    for (const SessionEvent& e : s_.events) {
-      s_.ctx_items.push_back(e.item);
-      s_.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
-      s_.ctx_types.push_back(static_cast<uint8_t>(e.type));
-    }
-    const SessionContext ctx{s_.ctx_items, s_.ctx_ts, s_.ctx_types, !include_seen};
-    merger.Generate(ctx, SIZE_MAX, *s_.merger, s_.set);
+    const SessionContext ctx = MergerContext(b_, s_, include_seen);
+    b_.blend()->Generate(ctx, SIZE_MAX, *s_.merger, s_.set);
     s_.rows.Clear();
     for (size_t r = 0; r < s_.set.size(); ++r) s_.rows.At(s_.set.items[r], static_cast<double>(r));
     for (int t = 0; t < kNumEventTypes; ++t) {
@@ -395,19 +401,7 @@ class SessionRankers {
   SessionRankers(const ModelBundle& bundle, Scratch& s) : b_(bundle), s_(s) {}
 
   void Build(bool include_seen) {
-    const size_t n = b_.items().num_items();
-    if (!s_.merger || s_.merger->candidates.num_items() != n) {
-      s_.merger = std::make_unique<MergerScratch>(n);
-    }
-    s_.ctx_items.clear();
-    s_.ctx_ts.clear();
-    s_.ctx_types.clear();
-    for (const SessionEvent& e : s_.events) {
-      s_.ctx_items.push_back(e.item);
-      s_.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
-      s_.ctx_types.push_back(static_cast<uint8_t>(e.type));
-    }
-    const SessionContext ctx{s_.ctx_items, s_.ctx_ts, s_.ctx_types, !include_seen};
+    const SessionContext ctx = MergerContext(b_, s_, include_seen);
     const RankerSet& rankers = *b_.rankers();
     b_.blend()->Generate(ctx, rankers.candidates(), *s_.merger, s_.set);
     b_.ranker_features()->Build(ctx, s_.set, s_.features, s_.feature_rows);
