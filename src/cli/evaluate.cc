@@ -39,6 +39,8 @@ struct EvaluateArgs {
   int threads = 0;
   std::string scorer = "all";  // serve/recommender.h: auto, rules, blend, rankers; or all
   std::string ranker_objective = "binary:logistic";
+  // The rankers' size (defaults: RankerTrainingParams / BoosterParams, as `train`).
+  RankerTrainingParams rankers;
   // Candidate recall instead (pipeline/candidate_recall.h).
   bool candidates = false;
   bool candidate_embeddings = true;
@@ -129,6 +131,10 @@ EvaluationParams PipelineParams(const EvaluateArgs& args) {
   p.all_prefixes = args.all_prefixes;
   p.k = args.k;
   p.threads = args.threads;
+  p.train.rankers.candidates = args.rankers.candidates;
+  p.train.rankers.train.booster.num_rounds = args.rankers.train.booster.num_rounds;
+  p.train.rankers.train.booster.max_depth = args.rankers.train.booster.max_depth;
+  p.train.rankers.train.booster.eta = args.rankers.train.booster.eta;
   return p;
 }
 
@@ -223,6 +229,17 @@ void RegisterEvaluate(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--ranker-objective", args->ranker_objective,
                   "pipeline: the rankers' objective (binary:logistic, rank:pairwise, rank:ndcg)")
+      ->capture_default_str();
+  sub->add_option("--ranker-rounds", args->rankers.train.booster.num_rounds,
+                  "pipeline: boosting rounds per ranker")
+      ->capture_default_str();
+  sub->add_option("--ranker-depth", args->rankers.train.booster.max_depth,
+                  "pipeline: ranker tree depth")
+      ->capture_default_str();
+  sub->add_option("--ranker-eta", args->rankers.train.booster.eta, "pipeline: ranker learning rate")
+      ->capture_default_str();
+  sub->add_option("--ranker-candidates", args->rankers.candidates,
+                  "pipeline: candidates ranked per session")
       ->capture_default_str();
   sub->add_flag("--candidates", args->candidates,
                 "pipeline: candidate recall@20/50/100/200 per source and merged "
