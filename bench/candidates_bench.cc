@@ -5,12 +5,13 @@
 // the three baseline matrices, the six variants, popularity lists and, for
 // BM_MergedCandidates/embed:1, item2vec (1 epoch) with its neighbour lists and index.
 // Queries are the stored sessions themselves, cycled; k = 100 per source and merged.
-//   build-release/bench/candidates_bench --benchmark_filter=Merged
+//   taskset -c 1 build-embed-rel/bench/candidates_bench --benchmark_filter='Merged|SessionEmbed'
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "candidates/candidate_registry.h"
@@ -80,8 +81,16 @@ std::unique_ptr<Model> BuildModel(uint64_t sessions, bool with_embeddings) {
   return m;
 }
 
+// One model per configuration, built on first use.
+const Model& CachedModel(uint64_t sessions, bool with_embeddings) {
+  static std::map<std::pair<uint64_t, bool>, std::unique_ptr<Model>> models;
+  auto& m = models[{sessions, with_embeddings}];
+  if (m == nullptr) m = BuildModel(sessions, with_embeddings);
+  return *m;
+}
+
 void BM_MergedCandidates(benchmark::State& state) {
-  const auto model = BuildModel(static_cast<uint64_t>(state.range(0)), state.range(1) != 0);
+  const Model* model = &CachedModel(static_cast<uint64_t>(state.range(0)), state.range(1) != 0);
   std::vector<std::unique_ptr<CandidateSource>> sources;
   for (const std::string& name : AvailableCandidateSources(model->refs)) {
     sources.push_back(*MakeCandidateSource(name, model->refs));
@@ -104,6 +113,35 @@ void BM_MergedCandidates(benchmark::State& state) {
 BENCHMARK(BM_MergedCandidates)
     ->ArgsProduct({{100'000}, {0, 1}})
     ->ArgNames({"sessions", "embed"})
+    ->Unit(benchmark::kMicrosecond);
+
+// One session-embedding source alone, 100 candidates: pool:0 = session_embed_search (the
+// index search), pool:1 = session_embed (neighbour-list pool, min_pool = range(1)).
+void BM_SessionEmbedSource(benchmark::State& state) {
+  const Model& model = CachedModel(100'000, true);
+  CandidateResources refs = model.refs;
+  refs.session_embed_pool.min_pool = static_cast<size_t>(state.range(1));
+  const auto source =
+      *MakeCandidateSource(state.range(0) != 0 ? "session_embed" : "session_embed_search", refs);
+  CandidateScratch scratch(model.store.num_items());
+  std::vector<ScoredCandidate> out;
+  size_t s = 0, total = 0;
+  for (auto _ : state) {
+    const SessionView v = model.store.session(s);
+    s = (s + 1) % model.store.num_sessions();
+    source->Generate({v.items, v.ts, v.types, true}, 100, scratch, out);
+    total += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["candidates"] =
+      benchmark::Counter(static_cast<double>(total), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_SessionEmbedSource)
+    ->Args({0, 0})
+    ->Args({1, 100})
+    ->Args({1, 400})
+    ->Args({1, 1000})
+    ->ArgNames({"pool", "min_pool"})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

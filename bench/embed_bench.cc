@@ -14,8 +14,14 @@
 //                     [--trainer T] [--threads N] [--encoding float32|int8]
 //       runs TrainEmbeddingArtifacts and prints its stats (wrap in /usr/bin/time -v);
 //       with --save FILE it only writes the (generated) store to FILE as EVENTS.
+//       Neighbour flags (train and ann): [--m M] [--ef-construction E] [--ef-search S]
+//       [--exact-below N].
+//   embed_bench ann --embeddings FILE [--sample N] [--threads N] [neighbour flags]
+//       HNSW over a trained table (embeddings.bin) vs exact search: build and list times,
+//       recall@k of the per-item neighbour lists on N sampled items.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -144,7 +150,48 @@ EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
   p.store.encoding =
       Get(f, "--encoding", "float32") == "int8" ? RowEncoding::kInt8 : RowEncoding::kFloat32;
   p.store.last_days = std::stoi(Get(f, "--last-days", "0"));
+  p.neighbors.hnsw_m = std::stoi(num("--m", p.neighbors.hnsw_m));
+  p.neighbors.ef_construction = std::stoi(num("--ef-construction", p.neighbors.ef_construction));
+  p.neighbors.ef_search = std::stoi(num("--ef-search", p.neighbors.ef_search));
+  p.neighbors.exact_below = std::stoull(num("--exact-below", p.neighbors.exact_below));
   return p;
+}
+
+// Neighbour quality of HNSW against exact search on a trained table: build time, time of
+// every item's top-k list, and recall@k of those lists on a sample of items.
+int Ann(const std::map<std::string, std::string>& f) {
+  auto table = EmbeddingTable::Open(Get(f, "--embeddings", ""));
+  if (!table.ok()) return Fail(table.status());
+  const EmbedParams p = ParamsFrom(f);
+  const size_t sample = std::stoull(Get(f, "--sample", "2000"));
+  auto t = std::chrono::steady_clock::now();
+  const auto hnsw = ItemAnnIndex::Build(*table, p.neighbors, p.threads, p.seed, false);
+  const double build_s = Secs(t);
+  t = std::chrono::steady_clock::now();
+  const ItemNeighbors nb = ItemNeighbors::Build(*table, *hnsw, p.neighbors, p.threads);
+  const double lists_s = Secs(t);
+  const auto exact = ItemAnnIndex::Build(*table, p.neighbors, 1, p.seed, true);
+  std::vector<ScoredItem> found;
+  size_t hits = 0, wanted = 0;
+  const size_t n = table->num_items(), step = std::max<size_t>(1, n / sample);
+  for (size_t i = 0; i < n; i += step) {
+    const auto r = static_cast<ItemIndex>(i);
+    if (!table->HasVector(r)) continue;
+    exact->Search(table->Row(r), static_cast<size_t>(p.neighbors.k) + 1, found);
+    const auto got = nb.Neighbors(r);
+    for (const ScoredItem& e : found) {
+      if (e.item == r) continue;
+      ++wanted;
+      hits += std::find(got.begin(), got.end(), e.item) != got.end() ? 1 : 0;
+    }
+  }
+  std::printf(
+      "%zu vectors, %s M %d ef_construction %d ef_search %d threads %d: build %.1f s, "
+      "lists %.1f s, recall@%d vs exact %.4f (%zu sampled neighbours)\n",
+      table->num_with_vector(), hnsw->exact() ? "exact" : "hnsw", p.neighbors.hnsw_m,
+      p.neighbors.ef_construction, p.neighbors.ef_search, p.threads, build_s, lists_s,
+      p.neighbors.k, wanted ? static_cast<double>(hits) / wanted : 0.0, wanted);
+  return 0;
 }
 
 int Quality(const std::map<std::string, std::string>& f) {
@@ -261,6 +308,9 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::strcmp(argv[1], "train") == 0) {
     return sessionrec::Train(sessionrec::Flags(argc, argv));
+  }
+  if (argc >= 2 && std::strcmp(argv[1], "ann") == 0) {
+    return sessionrec::Ann(sessionrec::Flags(argc, argv));
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

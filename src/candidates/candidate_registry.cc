@@ -10,7 +10,7 @@ std::vector<std::string> AvailableCandidateSources(const CandidateResources& r) 
     if (m != nullptr) names.push_back(StrCat("covisit_", name));
   }
   if (r.item_neighbors != nullptr) names.emplace_back("embed_neighbors");
-  if (r.embeddings != nullptr && r.ann_index != nullptr) names.emplace_back("session_embed");
+  if (r.embeddings != nullptr && r.item_neighbors != nullptr) names.emplace_back("session_embed");
   if (r.popularity != nullptr) {
     for (PopularityKind k : kAllPopularityKinds) {
       names.push_back(StrCat("pop_", PopularityKindName(k)));
@@ -38,10 +38,17 @@ StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view 
     return MakeEmbeddingNeighborsSource(*r.item_neighbors, r.weights, r.embed_recent_items);
   }
   if (name == "session_embed") {
+    if (r.embeddings == nullptr || r.item_neighbors == nullptr) {
+      return missing("item embeddings and their neighbour lists");
+    }
+    return MakeSessionEmbeddingSource(*r.embeddings, *r.item_neighbors, r.session_embedding,
+                                      r.session_embed_pool);
+  }
+  if (name == "session_embed_search") {
     if (r.embeddings == nullptr || r.ann_index == nullptr) {
       return missing("item embeddings and their index");
     }
-    return MakeSessionEmbeddingSource(*r.embeddings, *r.ann_index, r.session_embedding);
+    return MakeSessionEmbeddingSearchSource(*r.embeddings, *r.ann_index, r.session_embedding);
   }
   if (name.starts_with("pop_")) {
     for (PopularityKind k : kAllPopularityKinds) {
@@ -52,8 +59,8 @@ StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view 
   }
   return absl::InvalidArgumentError(
       StrCat("unknown candidate source '", name,
-             "' (known: session, covisit_<matrix>, embed_neighbors, session_embed, pop_all, "
-             "pop_recent, pop_clicks, pop_carts, pop_orders)"));
+             "' (known: session, covisit_<matrix>, embed_neighbors, session_embed, "
+             "session_embed_search, pop_all, pop_recent, pop_clicks, pop_carts, pop_orders)"));
 }
 
 StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& r,

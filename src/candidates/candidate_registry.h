@@ -5,7 +5,9 @@
 //                                covisit_clicks, covisit_carts_orders, covisit_buy2buy,
 //                                covisit_forward, ...
 //   embed_neighbors              needs item_neighbors
-//   session_embed                needs embeddings and ann_index
+//   session_embed                needs embeddings and item_neighbors (no index search)
+//   session_embed_search         needs embeddings and ann_index (an index search per call;
+//                                not in AvailableCandidateSources: the measured reference)
 //   pop_all, pop_recent, pop_clicks, pop_carts, pop_orders   need popularity
 #pragma once
 
@@ -34,8 +36,10 @@ struct CandidateResources {
   SessionWeightParams weights;
   // embed_neighbors: distinct recent items expanded.
   size_t embed_recent_items = 5;
-  // session_embed: the session-embedding definition (the embed stage's default).
+  // session_embed(_search): the session-embedding definition (the embed stage's default).
   SessionEmbeddingParams session_embedding;
+  // session_embed: its candidate pool.
+  SessionEmbedPoolParams session_embed_pool;
 };
 
 // The names available with `r`, in a fixed order (session, covisit_*, embed_neighbors,

@@ -47,6 +47,14 @@ class CandidateScratch {
     if (score_[item] == 0) touched_.push_back(item);
     score_[item] += w;
   }
+  // Sets score[item] = w unless item already has a score (or is out of range); true when
+  // set. For sources that score each item once; w may be <= 0 (TakeTop drops it).
+  bool SetOnce(ItemIndex item, float w) {
+    if (item >= score_.size() || score_[item] != 0) return false;
+    touched_.push_back(item);
+    score_[item] = w != 0 ? w : -1e-30f;  // nonzero, so that the item counts as set
+    return true;
+  }
   // Writes the (at most) k items with the largest positive accumulated scores into `out`
   // (cleared first), best first, equal scores by item index ascending; with
   // s.exclude_seen the session's own items are left out. Resets the accumulator.

@@ -32,11 +32,31 @@ std::unique_ptr<CandidateSource> MakeEmbeddingNeighborsSource(const ItemNeighbor
                                                               const SessionWeightParams& w,
                                                               size_t recent_items);
 
-// "session_embed": items nearest to the session embedding (embed/session_embedding.h,
-// computed per call) in `index`; score max(0, cosine). Empty when no item has a vector.
+// How "session_embed" finds its candidates without an index search.
+struct SessionEmbedPoolParams {
+  // The newest distinct session items (with a vector) whose neighbour lists seed the pool.
+  size_t recent_items = 10;
+  // While the pool has fewer items, the neighbour lists of its members are added in pool
+  // order (a second hop); bounds the cost to about min_pool + k_neighbours dot products.
+  size_t min_pool = 400;
+};
+
+// "session_embed": the session embedding (embed/session_embedding.h, computed per call)
+// scored by cosine against a pool: the session's recent items, their precomputed neighbour
+// lists (embed/item_neighbors.h) and, while the pool is below min_pool, their neighbours'
+// lists. Score max(0, cosine); empty when no item has a vector. No index search.
 std::unique_ptr<CandidateSource> MakeSessionEmbeddingSource(const EmbeddingTable& table,
-                                                            const ItemAnnIndex& index,
-                                                            const SessionEmbeddingParams& p);
+                                                            const ItemNeighbors& neighbors,
+                                                            const SessionEmbeddingParams& p,
+                                                            const SessionEmbedPoolParams& pool);
+
+// "session_embed_search": the items nearest to the session embedding by an index search in
+// `index` (exact below exact_below vectors, HNSW above); score max(0, cosine). Kept as the
+// measured reference of "session_embed" (candidate recall lists it; the Merger of
+// AvailableCandidateSources does not use it).
+std::unique_ptr<CandidateSource> MakeSessionEmbeddingSearchSource(const EmbeddingTable& table,
+                                                                  const ItemAnnIndex& index,
+                                                                  const SessionEmbeddingParams& p);
 
 // "pop_<kind>": the popularity list of `kind`, score = count; independent of the session
 // (except that its items are left out under exclude_seen).

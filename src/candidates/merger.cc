@@ -9,13 +9,23 @@
 namespace sessionrec {
 
 MergerScratch::MergerScratch(size_t num_items)
-    : candidates(num_items), slot(num_items, UINT32_MAX) {}
+    : candidates(num_items), slot(num_items, UINT32_MAX), placed(num_items, 0) {}
 
 Merger::Merger(std::vector<std::unique_ptr<CandidateSource>> sources, std::vector<float> weights,
                MergerParams params)
     : sources_(std::move(sources)), weights_(std::move(weights)), params_(params) {
   SR_CHECK(sources_.size() == weights_.size());
   for (float w : weights_) SR_CHECK(std::isfinite(w) && w >= 0);
+}
+
+void Merger::SetSchedules(MergeSchedules schedules) {
+  for (const auto& schedule : schedules) {
+    for (int32_t step : schedule) {
+      SR_CHECK(step == kScheduleBlend ||
+               (step >= 0 && static_cast<size_t>(step) < sources_.size()));
+    }
+  }
+  schedules_ = std::move(schedules);
 }
 
 Merger Merger::WithDefaultWeights(std::vector<std::unique_ptr<CandidateSource>> sources,
@@ -58,8 +68,6 @@ void Merger::Generate(const SessionContext& s, size_t k, MergerScratch& scratch,
       u.blend[row] += weights_[si] * norm;
     }
   }
-  for (ItemIndex item : u.items) scratch.slot[item] = UINT32_MAX;
-
   scratch.order.resize(u.items.size());
   for (uint32_t r = 0; r < scratch.order.size(); ++r) scratch.order[r] = r;
   auto better = [&u](uint32_t a, uint32_t b) {
@@ -69,6 +77,19 @@ void Merger::Generate(const SessionContext& s, size_t k, MergerScratch& scratch,
   std::partial_sort(scratch.order.begin(),
                     scratch.order.begin() + static_cast<std::ptrdiff_t>(keep), scratch.order.end(),
                     better);
+  const std::vector<int32_t>& schedule = schedules_[s.exclude_seen ? 1 : 0];
+  if (!schedule.empty()) {
+    // The blend's top `keep` is enough: the schedule places at most keep - 1 others before
+    // any blend turn, so an unplaced one is always left there.
+    scratch.blend_items.clear();
+    for (size_t i = 0; i < keep; ++i) scratch.blend_items.push_back(u.items[scratch.order[i]]);
+    ApplyMergeSchedule<ScoredCandidate>(schedule, scratch.lists, scratch.blend_items, keep,
+                                        scratch.cursor, scratch.placed, scratch.scheduled);
+    for (size_t i = 0; i < scratch.scheduled.size(); ++i) {
+      scratch.order[i] = scratch.slot[scratch.scheduled[i]];
+    }
+  }
+  for (ItemIndex item : u.items) scratch.slot[item] = UINT32_MAX;
   out.num_sources = ns;
   out.items.resize(keep);
   out.blend.resize(keep);

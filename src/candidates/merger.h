@@ -7,12 +7,15 @@
 // i.e. a weighted sum of per-source scores normalised to (0, 1] by the source's best score
 // for this session (0 when the source did not return c). Equal blends: item index
 // ascending. The default weights (DefaultBlendWeight) and their reasons are in
-// docs/candidates.md.
+// docs/candidates.md. With place schedules (SetSchedules, fitted by
+// FitMergeSchedule on held-out training sessions) the places follow the schedule instead
+// and the blend fills the rest; CandidateSet::blend still holds each row's blend.
 //
 // Thread safety: a Merger is immutable; Generate is const; each thread passes its own
 // MergerScratch, and after warm-up a call allocates nothing.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,6 +24,7 @@
 
 #include "candidates/blend_weights.h"
 #include "candidates/candidate_source.h"
+#include "candidates/merge_schedule.h"
 #include "core/status.h"
 
 namespace sessionrec {
@@ -50,6 +54,10 @@ struct MergerParams {
   size_t per_source_k = 100;
 };
 
+// Place schedules (candidates/merge_schedule.h) for sessions without [0] and with [1]
+// exclude_seen; source indices as in the Merger. Empty: the blend order alone.
+using MergeSchedules = std::array<std::vector<int32_t>, 2>;
+
 // Per-thread working memory of Merger::Generate. Sized for num_items items.
 struct MergerScratch {
   explicit MergerScratch(size_t num_items);
@@ -58,6 +66,10 @@ struct MergerScratch {
   std::vector<uint32_t> slot;                       // item -> row, UINT32_MAX when none
   std::vector<uint32_t> order;
   CandidateSet unordered;
+  // Scheduled merges: the blend order, the scheduled items, and ApplyMergeSchedule's memory.
+  std::vector<ItemIndex> blend_items, scheduled;
+  std::vector<size_t> cursor;
+  std::vector<uint8_t> placed;  // one per item
 };
 
 // The blend of every row of `set` under other weights (weights[s] for source s; size
@@ -75,6 +87,11 @@ class Merger {
   static Merger WithDefaultWeights(std::vector<std::unique_ptr<CandidateSource>> sources,
                                    MergerParams params = {});
 
+  // Sets the place schedules (each step kScheduleBlend or a source index; SR_CHECK). Not
+  // thread-safe: call before the Merger is shared.
+  void SetSchedules(MergeSchedules schedules);
+  const MergeSchedules& schedules() const { return schedules_; }
+
   size_t num_sources() const { return sources_.size(); }
   const CandidateSource& source(size_t i) const { return *sources_[i]; }
   float weight(size_t i) const { return weights_[i]; }
@@ -87,6 +104,7 @@ class Merger {
   std::vector<std::unique_ptr<CandidateSource>> sources_;
   std::vector<float> weights_;
   MergerParams params_;
+  MergeSchedules schedules_;
 };
 
 }  // namespace sessionrec

@@ -1,20 +1,83 @@
-// "session_embed": nearest items to the session embedding (an index search per call).
+// "session_embed": items nearest to the session embedding. Two ways of finding them:
+//   MakeSessionEmbeddingSource        scores a pool built from the precomputed neighbour
+//                                     lists against the session vector (no index search);
+//   MakeSessionEmbeddingSearchSource  an index search (exact or HNSW) per call.
+// docs/candidates.md §session_embed has the measured recall and cost of both.
+#include <algorithm>
+
 #include "candidates/candidate_sources.h"
 #include "embed/session_embedding.h"
 
 namespace sessionrec {
 namespace {
 
-class SessionEmbeddingSource final : public CandidateSource {
+// Seeds come from at most this many of the newest events (bounds the duplicate check).
+constexpr size_t kMaxEventsWalked = 100;
+
+// The session embedding of `s` into scratch.embedding; false when it has none.
+bool SessionVector(const EmbeddingTable& table, const SessionContext& s,
+                   const SessionEmbeddingParams& p, CandidateScratch& scratch) {
+  scratch.embedding.resize(static_cast<size_t>(table.dim()));
+  return ComputeSessionEmbedding(table, s.items, s.types, p, scratch.embedding);
+}
+
+class SessionEmbeddingPoolSource final : public CandidateSource {
  public:
-  SessionEmbeddingSource(const EmbeddingTable& t, const ItemAnnIndex& index,
-                         const SessionEmbeddingParams& p)
-      : table_(t), index_(index), p_(p) {}
+  SessionEmbeddingPoolSource(const EmbeddingTable& t, const ItemNeighbors& n,
+                             const SessionEmbeddingParams& p, const SessionEmbedPoolParams& pool)
+      : table_(t), neighbors_(n), p_(p), pool_(pool) {}
   std::string_view name() const override { return "session_embed"; }
   void Generate(const SessionContext& s, size_t k, CandidateScratch& scratch,
                 std::vector<ScoredCandidate>& out) const override {
-    scratch.embedding.resize(static_cast<size_t>(table_.dim()));
-    if (!ComputeSessionEmbedding(table_, s.items, s.types, p_, scratch.embedding)) {
+    if (!SessionVector(table_, s, p_, scratch)) {
+      out.clear();
+      return;
+    }
+    // The pool: the session's items (newest first, the first recent_items distinct ones
+    // with a vector) and their neighbour lists; while it is smaller than min_pool, the
+    // lists of the pool's members in pool order (a second hop). Each member is scored
+    // once, by its cosine to the session vector; SetOnce marks it in the scratch.
+    std::vector<ScoredItem>& pool = scratch.found;
+    pool.clear();
+    auto visit = [&](ItemIndex y) {
+      if (!table_.HasVector(y)) return;
+      const float sim = Dot(scratch.embedding, table_.Row(y));
+      if (scratch.SetOnce(y, sim)) pool.push_back({y, sim});
+    };
+    size_t seeds = 0;
+    const size_t n = s.items.size(), first = n > kMaxEventsWalked ? n - kMaxEventsWalked : 0;
+    for (size_t i = n; i-- > first && seeds < pool_.recent_items;) {
+      const ItemIndex x = s.items[i];
+      if (!table_.HasVector(x) || std::find(s.items.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                            s.items.end(), x) != s.items.end()) {
+        continue;  // no vector, or a newer event on x was a seed already
+      }
+      ++seeds;
+      visit(x);
+      for (ItemIndex y : neighbors_.Neighbors(x)) visit(y);
+    }
+    for (size_t m = 0; m < pool.size() && pool.size() < pool_.min_pool; ++m) {
+      for (ItemIndex y : neighbors_.Neighbors(pool[m].item)) visit(y);
+    }
+    scratch.TakeTop(s, k, out);  // keeps positive scores only
+  }
+
+ private:
+  const EmbeddingTable& table_;
+  const ItemNeighbors& neighbors_;
+  SessionEmbeddingParams p_;
+  SessionEmbedPoolParams pool_;
+};
+
+class SessionEmbeddingSearchSource final : public CandidateSource {
+ public:
+  SessionEmbeddingSearchSource(const EmbeddingTable& t, const ItemAnnIndex& index,
+                               const SessionEmbeddingParams& p)
+      : table_(t), index_(index), p_(p) {}
+  std::string_view name() const override { return "session_embed_search"; }
+  void Generate(const SessionContext& s, size_t k, CandidateScratch& scratch,
+                std::vector<ScoredCandidate>& out) const override {
+    if (!SessionVector(table_, s, p_, scratch)) {
       out.clear();
       return;
     }
@@ -36,9 +99,16 @@ class SessionEmbeddingSource final : public CandidateSource {
 }  // namespace
 
 std::unique_ptr<CandidateSource> MakeSessionEmbeddingSource(const EmbeddingTable& table,
-                                                            const ItemAnnIndex& index,
-                                                            const SessionEmbeddingParams& p) {
-  return std::make_unique<SessionEmbeddingSource>(table, index, p);
+                                                            const ItemNeighbors& neighbors,
+                                                            const SessionEmbeddingParams& p,
+                                                            const SessionEmbedPoolParams& pool) {
+  return std::make_unique<SessionEmbeddingPoolSource>(table, neighbors, p, pool);
+}
+
+std::unique_ptr<CandidateSource> MakeSessionEmbeddingSearchSource(const EmbeddingTable& table,
+                                                                  const ItemAnnIndex& index,
+                                                                  const SessionEmbeddingParams& p) {
+  return std::make_unique<SessionEmbeddingSearchSource>(table, index, p);
 }
 
 }  // namespace sessionrec

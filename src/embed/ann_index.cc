@@ -22,6 +22,9 @@
 namespace sessionrec {
 namespace {
 
+// Items inserted on one thread before the parallel insertion starts.
+constexpr size_t kSerialHead = 1000;
+
 bool Better(const ScoredItem& a, const ScoredItem& b) {
   return a.sim > b.sim || (a.sim == b.sim && a.item < b.item);
 }
@@ -60,12 +63,18 @@ std::unique_ptr<ItemAnnIndex> ItemAnnIndex::Build(const EmbeddingTable& table,
     for (ItemIndex i = 0; i < table.num_items(); ++i) {
       if (table.HasVector(i)) items.push_back(i);
     }
-    // Inserted on one thread in index order: hnswlib 0.6.2's concurrent addPoint reads a
-    // neighbour's upper-level link list while it is being created (an AddressSanitizer
-    // heap-buffer-overflow in searchBaseLayer), and one thread also makes the graph a pure
-    // function of (table, params, seed). Searches below run in parallel.
+    // One thread inserts in index order, so the graph is a pure function of (table,
+    // params, seed). With more threads, hnswlib's own concurrent insertion (per-node link
+    // locks, as its Python add_items uses) after a serial head, so the upper levels exist
+    // first; the graph then depends on the thread timing. (The ASan over-read session 3
+    // blamed on concurrent insertion is the SSE prefetch above: it is there on one thread.)
     auto* h = impl->hnsw.get();
-    for (ItemIndex i : items) h->addPoint(table.Row(i).data(), i);
+    const size_t head = threads > 1 ? std::min(items.size(), kSerialHead) : items.size();
+    for (size_t j = 0; j < head; ++j) h->addPoint(table.Row(items[j]).data(), items[j]);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 256)
+    for (size_t j = head; j < items.size(); ++j) {
+      h->addPoint(table.Row(items[j]).data(), items[j]);
+    }
     h->setEf(std::max(params.ef_search, params.k + 1));
   }
   return std::unique_ptr<ItemAnnIndex>(new ItemAnnIndex(std::move(impl)));

@@ -39,8 +39,8 @@ class ItemAnnIndex {
   ItemAnnIndex& operator=(const ItemAnnIndex&) = delete;
 
   // Exact when table.num_with_vector() < params.exact_below or `force_exact`, else HNSW
-  // (built on one thread with `seed`; `threads` is unused until hnswlib's parallel insert
-  // is safe, see ann_index.cc).
+  // built with `threads` threads and `seed` (a pure function of table, params and seed
+  // with one thread; with more, the graph depends on the thread timing).
   static std::unique_ptr<ItemAnnIndex> Build(const EmbeddingTable& table,
                                              const NeighborParams& params, int threads,
                                              uint64_t seed, bool force_exact = false);

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "candidates/candidate_registry.h"
+#include "candidates/merge_schedule.h"
 #include "candidates/merger.h"
 #include "core/progress.h"
 #include "core/str_cat.h"
@@ -144,6 +146,80 @@ StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
   return r;
 }
 
+// Queries of a split as dense indices of `train`'s items, and their labels in both
+// protocols (official: all labels; new items: labels not in the session).
+struct DenseQueries {
+  std::vector<Query> queries;
+  std::array<std::vector<DenseLabels>, kNumCandidateProtocols> labels;
+};
+
+StatusOr<DenseQueries> ToDenseQueries(const SplitResult& split) {
+  DenseQueries d;
+  const ItemDictionary dict(split.train.item_ids());
+  d.queries.resize(split.queries.size());
+  for (size_t q = 0; q < d.queries.size(); ++q) {
+    for (const Event& e : split.queries[q].events) {
+      d.queries[q].items.push_back(dict.Find(e.aid).value_or(kNoItem));
+      d.queries[q].ts.push_back(static_cast<uint32_t>(e.ts));
+      d.queries[q].types.push_back(static_cast<uint8_t>(e.type));
+    }
+  }
+  SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> fresh,
+                      RemoveSeenAids(split.labels, split.queries));
+  for (size_t q = 0; q < d.queries.size(); ++q) {
+    d.labels[0].push_back(ToDense(split.labels[q], dict));
+    d.labels[1].push_back(ToDense(fresh[q], dict));
+  }
+  return d;
+}
+
+// The merge schedules (official, new items) fitted on the training part alone: it is split
+// again like the data (same --days, same seed), the sources are built on the earlier part
+// and the schedule is fitted on the later part's queries (candidates/merge_schedule.h).
+// Empty schedules (the blend order) when that split leaves no query.
+StatusOr<MergeSchedules> FitSchedules(const EventStore& train,
+                                      const std::vector<std::string>& names,
+                                      const CandidateRecallParams& p, int64_t seed, int threads,
+                                      const fs::path& work) {
+  MergeSchedules schedules;
+  SR_ASSIGN_OR_RETURN(SplitResult split, SplitOtto(train, {.days = p.days, .seed = seed}));
+  if (split.queries.empty()) return schedules;
+  SR_ASSIGN_OR_RETURN(std::unique_ptr<Resources> res, BuildResources(split.train, p, work));
+  if (AvailableCandidateSources(res->refs) != names) {
+    return absl::InternalError("candidate sources differ between the fit and the test split");
+  }
+  SR_ASSIGN_OR_RETURN(Merger blend, MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
+  SR_ASSIGN_OR_RETURN(DenseQueries d, ToDenseQueries(split));
+  std::array<std::vector<ScheduleFitQuery>, kNumCandidateProtocols> fit;
+  for (auto& f : fit) f.resize(d.queries.size());
+#pragma omp parallel num_threads(threads)
+  {
+    MergerScratch scratch(split.train.num_items());
+    CandidateSet set;
+#pragma omp for schedule(dynamic, 64)
+    for (size_t q = 0; q < d.queries.size(); ++q) {
+      for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
+        const SessionContext ctx{d.queries[q].items, d.queries[q].ts, d.queries[q].types, pr == 1};
+        blend.Generate(ctx, kMaxK, scratch, set);
+        ScheduleFitQuery& f = fit[pr][q];
+        f.blend = set.items;
+        for (const auto& list : scratch.lists) {
+          f.lists.emplace_back();
+          for (const ScoredCandidate& c : list) f.lists.back().push_back(c.item);
+        }
+        const DenseLabels& l = d.labels[pr][q];
+        if (l.has_click) f.labels[0].push_back(l.click);
+        f.labels[1] = l.carts;
+        f.labels[2] = l.orders;
+      }
+    }
+  }
+  for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
+    schedules[pr] = FitMergeSchedule(fit[pr], names.size(), {.places = kMaxK});
+  }
+  return schedules;
+}
+
 }  // namespace
 
 KRecall CandidateRecallReport::Mean(size_t list, int protocol, size_t k_index) const {
@@ -195,7 +271,19 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
     SR_ASSIGN_OR_RETURN(std::unique_ptr<Resources> res,
                         BuildResources(split.train, params, work / StrCat("seed-", run.seed)));
     const std::vector<std::string> names = AvailableCandidateSources(res->refs);
+    // Reference lists: measured alone, not merged (session_embed_search: the index search
+    // that session_embed's neighbour-list pool replaces).
+    std::vector<std::unique_ptr<CandidateSource>> refs;
+    if (res->refs.ann_index != nullptr) {
+      SR_ASSIGN_OR_RETURN(refs.emplace_back(),
+                          MakeCandidateSource("session_embed_search", res->refs));
+    }
+    SR_ASSIGN_OR_RETURN(run.schedule, FitSchedules(split.train, names, params, run.seed, threads,
+                                                   work / StrCat("fit-", run.seed)));
     SR_ASSIGN_OR_RETURN(Merger merged, MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
+    merged.SetSchedules(run.schedule);
+    SR_ASSIGN_OR_RETURN(Merger blend_only,
+                        MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
     SR_ASSIGN_OR_RETURN(
         Merger baseline,
         MakeMerger(
@@ -203,29 +291,18 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
             res->refs, {1.0f, 1.0f, 1.0f, 1.0f, 1e-3f}, {.per_source_k = kMaxK}));
     if (report.lists.empty()) {
       report.lists = names;
+      for (const auto& ref : refs) report.lists.emplace_back(ref->name());
+      report.lists.emplace_back("merged_blend");
       report.lists.emplace_back("merged");
       report.lists.emplace_back("baseline");
-    } else if (report.lists.size() != names.size() + 2) {
+    } else if (report.lists.size() != names.size() + refs.size() + 3) {
       return absl::InternalError("candidate sources differ between seeds");
     }
     const size_t num_lists = report.lists.size();
 
-    const ItemDictionary dict(split.train.item_ids());
-    std::vector<Query> queries(split.queries.size());
-    for (size_t q = 0; q < queries.size(); ++q) {
-      for (const Event& e : split.queries[q].events) {
-        queries[q].items.push_back(dict.Find(e.aid).value_or(kNoItem));
-        queries[q].ts.push_back(static_cast<uint32_t>(e.ts));
-        queries[q].types.push_back(static_cast<uint8_t>(e.type));
-      }
-    }
-    SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> fresh,
-                        RemoveSeenAids(split.labels, split.queries));
-    std::array<std::vector<DenseLabels>, kNumCandidateProtocols> labels;
-    for (size_t q = 0; q < queries.size(); ++q) {
-      labels[0].push_back(ToDense(split.labels[q], dict));
-      labels[1].push_back(ToDense(fresh[q], dict));
-    }
+    SR_ASSIGN_OR_RETURN(DenseQueries dense, ToDenseQueries(split));
+    const std::vector<Query>& queries = dense.queries;
+    const auto& labels = dense.labels;
 
     // counts[thread][list * protocols + protocol]
     std::vector<std::vector<Counts>> counts(
@@ -236,8 +313,9 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
       const int tid = omp_get_thread_num();
       MergerScratch scratch(split.train.num_items());
       MergerScratch base_scratch(split.train.num_items());
-      CandidateSet set, base_set;
+      CandidateSet set, base_set, blend_set;
       std::vector<ItemIndex> list;
+      std::vector<ScoredCandidate> ref_list;
 #pragma omp for schedule(dynamic, 64)
       for (size_t q = 0; q < queries.size(); ++q) {
         for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
@@ -248,16 +326,23 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
               std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - g0)
                   .count();
           baseline.Generate(ctx, kMaxK, base_scratch, base_set);
+          blend_only.Generate(ctx, kMaxK, base_scratch, blend_set);
           auto score = [&](size_t li, std::span<const ItemIndex> l) {
             Score(l, labels[pr][q], counts[tid][li * kNumCandidateProtocols + pr]);
           };
-          for (size_t s = 0; s < names.size(); ++s) {
+          auto score_list = [&](size_t li, const std::vector<ScoredCandidate>& l) {
             list.clear();
-            for (const ScoredCandidate& c : scratch.lists[s]) list.push_back(c.item);
-            score(s, list);
+            for (const ScoredCandidate& c : l) list.push_back(c.item);
+            score(li, list);
+          };
+          for (size_t s = 0; s < names.size(); ++s) score_list(s, scratch.lists[s]);
+          for (size_t i = 0; i < refs.size(); ++i) {
+            refs[i]->Generate(ctx, kMaxK, scratch.candidates, ref_list);
+            score_list(names.size() + i, ref_list);
           }
-          score(names.size(), set.items);
-          score(names.size() + 1, base_set.items);
+          score(num_lists - 3, blend_set.items);
+          score(num_lists - 2, set.items);
+          score(num_lists - 1, base_set.items);
         }
       }
     }
@@ -317,6 +402,26 @@ std::string FormatCandidateRecall(const CandidateRecallReport& r) {
       m100, b100, b100 > 0 ? m100 / b100 : 0.0);
   for (const CandidateRecallSeed& run : r.runs) {
     out += fmt::format(" {}: ({}, {:.1f} s)", run.seed, run.queries, run.seconds);
+  }
+  // Places of the top 100 per schedule step, mean over seeds (names: the source lists come
+  // first in r.lists, in the Merger's order).
+  for (int pr = kNumCandidateProtocols - 1; pr >= 0; --pr) {
+    std::map<int32_t, double> places;
+    for (const CandidateRecallSeed& run : r.runs) {
+      const auto& sch = run.schedule[pr];
+      for (size_t i = 0; i < kCandidateRecallKs[2]; ++i) {
+        places[i < sch.size() ? sch[i] : kScheduleBlend] +=
+            1.0 / static_cast<double>(r.runs.size());
+      }
+    }
+    std::vector<std::pair<double, int32_t>> by_count;
+    for (const auto& [step, n] : places) by_count.emplace_back(-n, step);
+    std::sort(by_count.begin(), by_count.end());
+    out += fmt::format("\nmerge schedule, {}: places in the top 100 (mean over seeds):",
+                       pr == 1 ? "new items" : "official");
+    for (const auto& [n, step] : by_count) {
+      out += fmt::format(" {} {:.1f}", step == kScheduleBlend ? "blend" : r.lists[step], -n);
+    }
   }
   double us = 0;
   for (const CandidateRecallSeed& run : r.runs) us += run.merged_us_per_query;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "candidates/merger.h"
 #include "candidates/popularity_lists.h"
 #include "core/status.h"
 #include "covisit/covisit_builder.h"
@@ -57,6 +58,8 @@ struct CandidateRecallSeed {
       recall;
   double seconds = 0;
   double merged_us_per_query = 0;  // wall time of one Merger::Generate (k = 200), mean
+  // The merge schedules of "merged" (official, new items), fitted on the training part.
+  MergeSchedules schedule;
 };
 
 struct CandidateRecallReport {
