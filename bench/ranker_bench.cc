@@ -9,7 +9,8 @@
 // second run skips training. Each case scores one batch of 100 / 200 / 400 candidate rows;
 // the counter row_tree is the CPU time per row per tree ("15.2n" = 15.2 ns). The implementations of
 // one case run next to each other, so their ratio is measured under the same machine load:
-//   ours_blocked    TreeEnsemble::PredictMargin (blocks of 32 rows walk each tree together)
+//   ours_perfect    TreeEnsemble::PredictMargin (TreeWalk::kPerfect: the perfect layout)
+//   ours_blocked    TreeWalk::kBlocked (blocks of 32 rows walk each tree together)
 //   ours_row        TreeEnsemble, one row at a time through all trees
 //   xgb_dense       XGBoosterPredictFromDense (in-place predict; one reused proxy DMatrix)
 //   xgb_dmatrix     XGDMatrixCreateFromMat + XGBoosterPredictFromDMatrix per batch
@@ -150,7 +151,7 @@ constexpr const char* kDenseConfig =
 constexpr const char* kDMatrixConfig =
     R"({"type":1,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
 
-enum class Impl { kOursBlocked, kOursRow, kXgbDense, kXgbDMatrix };
+enum class Impl { kOursPerfect, kOursBlocked, kOursRow, kXgbDense, kXgbDMatrix };
 
 void Run(benchmark::State& state, Impl impl, int depth, int trees, size_t rows) {
   const Model& m = GetModel(depth, trees);
@@ -177,6 +178,12 @@ void Run(benchmark::State& state, Impl impl, int depth, int trees, size_t rows) 
 
   for (auto _ : state) {
     switch (impl) {
+      case Impl::kOursPerfect:
+        if (!m.ensemble->PredictMarginWith(TreeWalk::kPerfect, x, rows, kFeatures, out).ok()) {
+          std::abort();
+        }
+        benchmark::DoNotOptimize(out.data());
+        break;
       case Impl::kOursBlocked:
         if (!m.ensemble->PredictMarginWith(TreeWalk::kBlocked, x, rows, kFeatures, out).ok()) {
           std::abort();
@@ -214,7 +221,8 @@ void Run(benchmark::State& state, Impl impl, int depth, int trees, size_t rows) 
 }
 
 void RegisterAll() {
-  const std::pair<Impl, const char*> impls[] = {{Impl::kOursBlocked, "ours_blocked"},
+  const std::pair<Impl, const char*> impls[] = {{Impl::kOursPerfect, "ours_perfect"},
+                                                {Impl::kOursBlocked, "ours_blocked"},
                                                 {Impl::kOursRow, "ours_row"},
                                                 {Impl::kXgbDense, "xgb_dense"},
                                                 {Impl::kXgbDMatrix, "xgb_dmatrix"}};

@@ -30,7 +30,9 @@ struct RankerTrainingParams {
   double label_days = 0;     // label period at the end of the log; 0 = 1/8 of its span, <= 7 d
   bool all_prefixes = true;  // every prefix of a label session is a query (more labels)
   int64_t label_seed = 42;   // truncation seed (when not all_prefixes)
-  size_t candidates = 80;    // candidates per query (Merger k and per-source k)
+  // Candidates per query (Merger k and per-source k); the server ranks as many per request
+  // (40: see num_rounds in rank/xgb_booster.h).
+  size_t candidates = 40;
   // Queries used at most (evenly thinned above). Bounds time and memory whatever the log
   // size: 5k queries = 800k rows of ~110 features; measured on the 20k-session demo split:
   // 20k queries took 273 s of XGBoost training and 10.7 GB peak RSS.

@@ -423,7 +423,91 @@ Status TreeEnsemble::Validate(std::string_view source) {
     max_depth = std::max(max_depth, height[0]);
   }
   max_depth_ = max_depth;
+  BuildPerfectLayout();
   return absl::OkStatus();
+}
+
+void TreeEnsemble::BuildPerfectLayout() {
+  perfect_trees_.clear();
+  perfect_nodes_.clear();
+  perfect_leaves_.clear();
+  if (max_depth_ > kMaxPerfectDepth) return;
+  for (const TreeNode& n : nodes_) {
+    if (n.left != n.right && !std::isfinite(n.value)) return;  // kept exact: see PerfectNode
+  }
+  const uint32_t f = static_cast<uint32_t>(num_features_);
+  const float kAlwaysLeft = std::numeric_limits<float>::quiet_NaN();
+  for (const TreeSpan& t : trees_) {
+    const uint32_t d = t.depth;
+    const PerfectTree pt{static_cast<uint32_t>(perfect_nodes_.size()),
+                         static_cast<uint32_t>(perfect_leaves_.size()), d};
+    perfect_nodes_.resize(perfect_nodes_.size() + (size_t{1} << d) - 1, {0, kAlwaysLeft});
+    perfect_leaves_.resize(perfect_leaves_.size() + (size_t{1} << d), 0.0f);
+    // (our node, heap position, level): a leaf above the last level lands on the leftmost
+    // leaf below it, which the always-left padding reaches.
+    struct At {
+      uint32_t node, pos, level;
+    };
+    std::vector<At> stack = {{t.root, 0, 0}};
+    while (!stack.empty()) {
+      const At a = stack.back();
+      stack.pop_back();
+      const TreeNode& n = nodes_[a.node];
+      if (n.left == a.node && n.right == a.node) {
+        const size_t first_leaf = ((size_t{a.pos} + 1) << (d - a.level)) - 1;
+        perfect_leaves_[pt.leaves + first_leaf - ((size_t{1} << d) - 1)] = n.value;
+        continue;
+      }
+      const uint32_t feature = n.feature_and_default_left & kFeatureMask;
+      const bool default_left = (n.feature_and_default_left & kDefaultLeftBit) != 0;
+      perfect_nodes_[pt.nodes + a.pos] = {feature + (default_left ? 0 : f), n.value};
+      stack.push_back({n.left, 2 * a.pos + 1, a.level + 1});
+      stack.push_back({n.right, 2 * a.pos + 2, a.level + 1});
+    }
+    perfect_trees_.push_back(pt);
+  }
+}
+
+void TreeEnsemble::WalkPerfect(const float* rows, size_t num_rows, float* out) const {
+  const size_t f = num_features_;
+  // The doubled rows of one block: [NaN as -inf | NaN as +inf] (PerfectNode).
+  thread_local std::vector<float> doubled;
+  doubled.resize(kBlockRows * 2 * f);
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const PerfectNode* all_nodes = perfect_nodes_.data();
+  const float* all_leaves = perfect_leaves_.data();
+  for (size_t begin = 0; begin < num_rows; begin += kBlockRows) {
+    const size_t n = std::min(kBlockRows, num_rows - begin);
+    for (size_t r = 0; r < n; ++r) {
+      const float* src = rows + (begin + r) * f;
+      float* lo = doubled.data() + r * 2 * f;
+      float* hi = lo + f;
+      for (size_t j = 0; j < f; ++j) {
+        const float v = src[j];
+        lo[j] = v != v ? -kInf : v;
+        hi[j] = v != v ? kInf : v;
+      }
+    }
+    const float* x = doubled.data();
+    const size_t stride = 2 * f;
+    float sum[kBlockRows];
+    uint32_t at[kBlockRows];
+    std::fill_n(sum, kBlockRows, base_margin_);
+    for (const PerfectTree& t : perfect_trees_) {
+      const PerfectNode* nodes = all_nodes + t.nodes;
+      std::fill_n(at, kBlockRows, 0u);
+      for (uint32_t d = 0; d < t.depth; ++d) {
+        for (size_t r = 0; r < n; ++r) {
+          const PerfectNode node = nodes[at[r]];
+          at[r] =
+              2 * at[r] + 1 + static_cast<uint32_t>(x[r * stride + node.feature] >= node.threshold);
+        }
+      }
+      const float* leaves = all_leaves + t.leaves - ((size_t{1} << t.depth) - 1);
+      for (size_t r = 0; r < n; ++r) sum[r] += leaves[at[r]];
+    }
+    std::copy_n(sum, n, out + begin);
+  }
 }
 
 Status TreeEnsemble::Save(const std::string& path) const {
@@ -493,6 +577,10 @@ Status TreeEnsemble::PredictMarginWith(TreeWalk walk, std::span<const float> row
   }
   const TreeNode* nodes = nodes_.data();
   const float* x = rows.data();
+  if (walk == TreeWalk::kPerfect && has_perfect_layout()) {
+    WalkPerfect(x, num_rows, out.data());
+    return absl::OkStatus();
+  }
   if (walk == TreeWalk::kRowByRow) {
     for (size_t r = 0; r < num_rows; ++r) {
       const float* row = x + r * num_features;

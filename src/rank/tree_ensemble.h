@@ -20,8 +20,9 @@
 // stays in L1.
 //
 // Ownership and threads: a TreeEnsemble is immutable after construction; it owns its nodes
-// (built from JSON) or maps them from an artifact (Open). All Predict* methods are const,
-// thread-safe, and allocate nothing.
+// (built from JSON) or maps them from an artifact (Open), and derives the perfect layout
+// (TreeWalk::kPerfect) from them at load. All Predict* methods are const and thread-safe;
+// kPerfect keeps a thread_local row buffer (allocated once per thread, then reused).
 #pragma once
 
 #include <cstddef>
@@ -71,11 +72,27 @@ struct TreeSpan {
 };
 static_assert(sizeof(TreeSpan) == 8);
 
-// How rows walk the trees; PredictMargin uses kBlocked. The others exist for the benchmark.
+// How rows walk the trees; PredictMargin uses kPerfect when the ensemble has that layout
+// (has_perfect_layout()), else kBlocked. The others exist for the benchmark and the tests.
 enum class TreeWalk {
   kRowByRow,  // for each row, for each tree: walk to the leaf
   kBlocked,   // for each block of kBlockRows rows, for each tree: walk the rows in lockstep
+  // As kBlocked, over the perfect layout: every tree padded to a complete binary tree of
+  // its depth, 8-byte nodes in heap order (children of i at 2i+1, 2i+2: no child indices
+  // to load) and its leaves in a separate array; NaN is resolved before the walk (see
+  // PerfectNode), so a step is one comparison. Falls back to kBlocked without the layout.
+  kPerfect,
 };
+
+// A node of the perfect layout. `feature` indexes a doubled row [x with NaN as -inf |
+// x with NaN as +inf]: the first half for default-left nodes, the second for default-right
+// ones, so `x >= threshold` goes right exactly as XGBoost's `!(x < threshold)` with its
+// default direction for NaN. Padding below a shallow leaf has threshold NaN (always left).
+struct PerfectNode {
+  uint32_t feature;
+  float threshold;
+};
+static_assert(sizeof(PerfectNode) == 8);
 
 class TreeEnsemble {
  public:
@@ -83,6 +100,9 @@ class TreeEnsemble {
   static constexpr size_t kBlockRows = 32;
   // Deeper trees are rejected (XGBoost's own limit is far above what serving can afford).
   static constexpr uint32_t kMaxDepth = 32;
+  // The perfect layout (TreeWalk::kPerfect) is built when every tree is at most this deep
+  // (a depth-d tree takes 2^d - 1 nodes and 2^d leaves) and every threshold is finite.
+  static constexpr uint32_t kMaxPerfectDepth = 10;
 
   // Parses an XGBoost JSON model (XGBoosterSaveModelToBuffer with {"format":"json"}, or a
   // saved .json file). `source` names the input in error messages (a path or "buffer").
@@ -105,10 +125,10 @@ class TreeEnsemble {
 
   // Raw margins for `num_rows` row-major rows of `num_features` floats (NaN = missing) into
   // out[0..num_rows). Errors: num_features != this->num_features(), rows.size() !=
-  // num_rows * num_features, out.size() < num_rows.
+  // num_rows * num_features, out.size() < num_rows. Every walk gives the same bits.
   Status PredictMargin(std::span<const float> rows, size_t num_rows, size_t num_features,
                        std::span<float> out) const {
-    return PredictMarginWith(TreeWalk::kBlocked, rows, num_rows, num_features, out);
+    return PredictMarginWith(TreeWalk::kPerfect, rows, num_rows, num_features, out);
   }
   // The objective's output: sigmoid(margin) for binary:logistic, the margin for ranking.
   Status Predict(std::span<const float> rows, size_t num_rows, size_t num_features,
@@ -122,13 +142,25 @@ class TreeEnsemble {
   size_t num_nodes() const { return nodes_.size(); }
   uint32_t max_depth() const { return max_depth_; }
   TreeObjective objective() const { return objective_; }
+  // True when TreeWalk::kPerfect has its layout (see kMaxPerfectDepth).
+  bool has_perfect_layout() const { return !perfect_trees_.empty() || trees_.empty(); }
   // base_score in margin space (logit of XGBoost's base_score for binary:logistic).
   float base_margin() const { return base_margin_; }
 
  private:
   TreeEnsemble() = default;
-  // Checks trees_/nodes_ (indices, depths, self-looping leaves) and sets max_depth_.
+  // Checks trees_/nodes_ (indices, depths, self-looping leaves) and sets max_depth_; then
+  // builds the perfect layout when the trees allow it.
   Status Validate(std::string_view source);
+  void BuildPerfectLayout();
+  void WalkPerfect(const float* rows, size_t num_rows, float* out) const;
+
+  // One tree of the perfect layout.
+  struct PerfectTree {
+    uint32_t nodes;   // first node in perfect_nodes_ (2^depth - 1 of them)
+    uint32_t leaves;  // first leaf in perfect_leaves_ (2^depth of them)
+    uint32_t depth;
+  };
 
   TreeObjective objective_ = TreeObjective::kBinaryLogistic;
   float base_margin_ = 0;
@@ -140,6 +172,10 @@ class TreeEnsemble {
   std::vector<TreeSpan> owned_trees_;
   std::vector<TreeNode> owned_nodes_;
   std::unique_ptr<Artifact> artifact_;
+  // The perfect layout (empty when the trees do not allow it), built from nodes_.
+  std::vector<PerfectTree> perfect_trees_;
+  std::vector<PerfectNode> perfect_nodes_;
+  std::vector<float> perfect_leaves_;
 };
 
 }  // namespace sessionrec

@@ -21,7 +21,10 @@ namespace sessionrec {
 
 struct BoosterParams {
   std::string objective = "binary:logistic";  // or "rank:pairwise", "rank:ndcg"
-  int num_rounds = 150;                       // boosting rounds (trees)
+  // Boosting rounds (trees). 50: serving walks candidates x rounds x 3 trees per request;
+  // 50 rounds with 40 candidates kept recall on REES46, Taobao and the demo (docs/rankers.md,
+  // "Serving speed") at 1/6 of the tree walks of 150 x 80.
+  int num_rounds = 50;
   int max_depth = 6;
   double eta = 0.1;
   double subsample = 0.8;

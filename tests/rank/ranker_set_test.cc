@@ -77,11 +77,15 @@ TEST(RankerSet, SaveLoadGivesIdenticalScores) {
         ASSERT_GE(a[t][r], 0.0f);
         ASSERT_LE(a[t][r], 1.0f);
       }
-      // The compact layout agrees with XGBoost's own in-place predict.
+      // The compact layout the server walks (the perfect layout) gives XGBoost's own
+      // in-place predict margins to the bit.
+      const TreeEnsemble& trees = *(*loaded)->model(t).trees;
+      EXPECT_TRUE(trees.has_perfect_layout());
       std::vector<float> xgb, ours(n);
       ASSERT_TRUE((*loaded)->model(t).booster.PredictDense(d.rows, kFeatures, true, xgb).ok());
-      ASSERT_TRUE((*loaded)->model(t).trees->PredictMargin(d.rows, n, kFeatures, ours).ok());
-      for (size_t r = 0; r < n; ++r) ASSERT_NEAR(xgb[r], ours[r], 1e-5) << r;
+      ASSERT_TRUE(trees.PredictMargin(d.rows, n, kFeatures, ours).ok());
+      ASSERT_EQ(xgb.size(), n);
+      for (size_t r = 0; r < n; ++r) ASSERT_EQ(xgb[r], ours[r]) << r;
     }
   }
 }

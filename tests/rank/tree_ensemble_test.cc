@@ -107,6 +107,7 @@ TEST_P(MatchesXGBoost, EveryRowWithin1e5) {
   EXPECT_EQ(TreeObjectiveName(ens->objective()), c.objective);
   EXPECT_LE(ens->max_depth(), static_cast<uint32_t>(c.depth));
   EXPECT_GE(ens->max_depth(), 2u);
+  EXPECT_TRUE(ens->has_perfect_layout());  // PredictMargin below walks the perfect layout
 
   // Fresh rows (a count that is not a multiple of the block) plus the training rows.
   const size_t test_rows = 301;
@@ -128,13 +129,17 @@ TEST_P(MatchesXGBoost, EveryRowWithin1e5) {
       } else {
         ASSERT_TRUE(ens->PredictMargin(*rows, n, cols, got).ok());
       }
-      std::vector<float> row_by_row(n, -1);
+      std::vector<float> row_by_row(n, -1), blocked(n, -1);
       ASSERT_TRUE(ens->PredictMarginWith(TreeWalk::kRowByRow, *rows, n, cols, row_by_row).ok());
+      ASSERT_TRUE(ens->PredictMarginWith(TreeWalk::kBlocked, *rows, n, cols, blocked).ok());
       size_t differ = 0;
       for (size_t r = 0; r < n; ++r) {
         EXPECT_NEAR(got[r], want[r], 1e-5) << c.objective << " type " << type << " row " << r;
         if (type == 1) {
+          // The margin is XGBoost's to the bit, whatever the walk (got: the perfect layout).
+          EXPECT_EQ(got[r], want[r]) << "margin of row " << r;
           EXPECT_EQ(row_by_row[r], got[r]) << "walks disagree on row " << r;
+          EXPECT_EQ(blocked[r], got[r]) << "walks disagree on row " << r;
         }
         differ += got[r] != got[0];
       }
@@ -208,6 +213,14 @@ TEST(TreeEnsembleHandModel, KnownAnswers) {
   EXPECT_EQ(got, want);
   ASSERT_TRUE(ens->PredictMarginWith(TreeWalk::kRowByRow, rows, 6, 2, got).ok());
   EXPECT_EQ(got, want);
+  // The perfect layout pads the shallow leaf 3 (depth 1 of a depth-2 tree) and the
+  // single-leaf tree 1 (depth 0).
+  EXPECT_TRUE(ens->has_perfect_layout());
+  for (TreeWalk walk : {TreeWalk::kBlocked, TreeWalk::kPerfect}) {
+    std::fill(got.begin(), got.end(), -1.0f);
+    ASSERT_TRUE(ens->PredictMarginWith(walk, rows, 6, 2, got).ok());
+    EXPECT_EQ(got, want) << static_cast<int>(walk);
+  }
 
   // binary:logistic: base_score 0.5 is margin 0, Predict is the sigmoid of the margin.
   StatusOr<TreeEnsemble> logistic =
@@ -218,6 +231,78 @@ TEST(TreeEnsembleHandModel, KnownAnswers) {
   EXPECT_FLOAT_EQ(got[0], 11.0f);
   ASSERT_TRUE(logistic->Predict(std::span<const float>(rows).first(2), 1, 2, got).ok());
   EXPECT_NEAR(got[0], 1.0 / (1.0 + std::exp(-11.0)), 1e-7);
+}
+
+// Thresholds that parse to ±inf (1e39 overflows float) keep XGBoost's semantics: the
+// perfect layout (which turns NaN into ±inf) is not built, and every walk still sends NaN
+// its default way and ±inf by the float comparison.
+TEST(TreeEnsembleHandModel, InfiniteThresholdsFallBackExactly) {
+  // Tree 0: f0 < -inf (NaN left) ? 1 : (f1 < +inf (NaN right) ? 2 : 3).
+  const std::string json = StrCat(
+      R"({"learner":{"attributes":{},"feature_names":[],"feature_types":[],
+  "gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1","num_trees":"1",
+  "size_leaf_vector":"0"},"tree_info":[0],"trees":[
+  {"id":0,"left_children":[1, -1, 3, -1, -1],"right_children":[2, -1, 4, -1, -1],
+   "split_indices":[0, 0, 1, 0, 0],"split_conditions":[-1e39, 1.0, 1e39, 2.0, 3.0],
+   "default_left":[1, 0, 0, 0, 0],"split_type":[0,0,0,0,0],
+   "tree_param":{"num_deleted":"0","num_feature":"2","num_nodes":"5","size_leaf_vector":"0"}}
+  ]},"name":"gbtree"},
+  "learner_model_param":{"base_score":"0","boost_from_average":"1","num_class":"0",
+  "num_feature":"2","num_target":"1"},"objective":{"name":"rank:pairwise"}},"version":[1,7,4]})");
+  StatusOr<TreeEnsemble> ens = TreeEnsemble::FromXGBoostJson(json, "inf");
+  ASSERT_TRUE(ens.ok()) << ens.status();
+  EXPECT_FALSE(ens->has_perfect_layout());
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> rows = {
+      kNaN, 0.0f,  // NaN goes left at -inf -> 1
+      -inf, 0.0f,  // -inf is not < -inf -> right; 0 < inf -> 2
+      0.0f, inf,   // inf is not < inf -> 3
+      0.0f, kNaN,  // NaN goes right -> 3
+  };
+  const std::vector<float> want = {1.0f, 2.0f, 3.0f, 3.0f};
+  for (TreeWalk walk : {TreeWalk::kRowByRow, TreeWalk::kBlocked, TreeWalk::kPerfect}) {
+    std::vector<float> got(4, -1.0f);
+    ASSERT_TRUE(ens->PredictMarginWith(walk, rows, 4, 2, got).ok());
+    EXPECT_EQ(got, want) << static_cast<int>(walk);
+  }
+}
+
+// Trees deeper than kMaxPerfectDepth keep the node layout; every walk agrees.
+TEST(TreeEnsembleHandModel, DeepTreesKeepTheNodeLayout) {
+  // One chain tree: node 2k tests f0 < k (NaN left) with leaf 2k+1 = k on the left.
+  const int depth = static_cast<int>(TreeEnsemble::kMaxPerfectDepth) + 1;
+  std::string left, right, split, cond, dl, type;
+  for (int k = 0; k < depth; ++k) {
+    const char* sep = k == 0 ? "" : ",";
+    left += StrCat(sep, 2 * k + 1, ",-1");
+    right += StrCat(sep, 2 * k + 2, ",-1");
+    split += StrCat(sep, "0,0");
+    cond += StrCat(sep, k, ",", k);
+    dl += StrCat(sep, "1,0");
+    type += StrCat(sep, "0,0");
+  }
+  const int n = 2 * depth + 1;  // the last node is the rightmost leaf (value 100)
+  const std::string json = StrCat(
+      R"({"learner":{"attributes":{},"feature_names":[],"feature_types":[],
+  "gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1","num_trees":"1",
+  "size_leaf_vector":"0"},"tree_info":[0],"trees":[{"id":0,"left_children":[)",
+      left, ",-1]," right_children ":[", right, ",-1]," split_indices ":[", split,
+      ",0]," split_conditions ":[", cond, ",100]," default_left ":[", dl, ",0]," split_type ":[",
+      type, R"(,0],"tree_param":{"num_deleted":"0","num_feature":"1","num_nodes":")", n,
+      R"(","size_leaf_vector":"0"}}]},"name":"gbtree"},
+  "learner_model_param":{"base_score":"0","boost_from_average":"1","num_class":"0",
+  "num_feature":"1","num_target":"1"},"objective":{"name":"rank:pairwise"}},"version":[1,7,4]})");
+  StatusOr<TreeEnsemble> ens = TreeEnsemble::FromXGBoostJson(json, "deep");
+  ASSERT_TRUE(ens.ok()) << ens.status();
+  EXPECT_EQ(ens->max_depth(), static_cast<uint32_t>(depth));
+  EXPECT_FALSE(ens->has_perfect_layout());
+  const std::vector<float> rows = {-1.0f, 0.5f, 3.5f, kNaN, 50.0f};
+  const std::vector<float> want = {0.0f, 1.0f, 4.0f, 0.0f, 100.0f};
+  for (TreeWalk walk : {TreeWalk::kRowByRow, TreeWalk::kBlocked, TreeWalk::kPerfect}) {
+    std::vector<float> got(5, -1.0f);
+    ASSERT_TRUE(ens->PredictMarginWith(walk, rows, 5, 1, got).ok());
+    EXPECT_EQ(got, want) << static_cast<int>(walk);
+  }
 }
 
 TEST(TreeEnsembleHandModel, PredictRejectsBadShapes) {
