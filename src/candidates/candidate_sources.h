@@ -37,14 +37,16 @@ struct SessionEmbedPoolParams {
   // The newest distinct session items (with a vector) whose neighbour lists seed the pool.
   size_t recent_items = 10;
   // While the pool has fewer items, the neighbour lists of its members are added in pool
-  // order (a second hop); bounds the cost to about min_pool + k_neighbours dot products.
+  // order (breadth first); bounds the cost to about min_pool + k dot products (k = the
+  // neighbour lists' length).
   size_t min_pool = 400;
 };
 
 // "session_embed": the session embedding (embed/session_embedding.h, computed per call)
 // scored by cosine against a pool: the session's recent items, their precomputed neighbour
-// lists (embed/item_neighbors.h) and, while the pool is below min_pool, their neighbours'
-// lists. Score max(0, cosine); empty when no item has a vector. No index search.
+// lists (embed/item_neighbors.h) and, while the pool is below min_pool, the lists of the
+// pool's members (breadth first). Score: the cosine, positive ones only; empty when no item
+// has a vector. No index search.
 std::unique_ptr<CandidateSource> MakeSessionEmbeddingSource(const EmbeddingTable& table,
                                                             const ItemNeighbors& neighbors,
                                                             const SessionEmbeddingParams& p,

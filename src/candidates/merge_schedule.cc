@@ -8,12 +8,10 @@
 namespace sessionrec {
 namespace {
 
-// The greedy's view of one query: what is placed, where each list stands, and the recall
-// each label item adds when placed.
+// The greedy's view of one query: what is placed, and the recall each label item adds
+// when placed.
 struct QueryState {
   std::unordered_set<ItemIndex> placed;
-  std::vector<size_t> cursor;  // per source
-  size_t blend_cursor = 0;
   std::vector<std::pair<ItemIndex, double>> gain;  // label item -> recall added
 };
 
@@ -23,17 +21,29 @@ double GainOf(const QueryState& st, ItemIndex y) {
   return g;
 }
 
-// The item `step` would place in query q (mirrors ApplyMergeSchedule), kNoItem when none.
-ItemIndex NextItem(const ScheduleFitQuery& q, QueryState& st, int32_t step) {
-  if (step != kScheduleBlend) {
-    const std::vector<ItemIndex>& l = q.lists[static_cast<size_t>(step)];
-    size_t& c = st.cursor[static_cast<size_t>(step)];
-    while (c < l.size() && st.placed.contains(l[c])) ++c;
-    if (c < l.size()) return l[c];
+// The next `n` items `step` would place in query q (mirrors ApplyMergeSchedule: a source
+// with nothing left hands the place to the blend), into `out`; the state is not changed.
+void Take(const ScheduleFitQuery& q, const QueryState& st, int32_t step, size_t n,
+          std::vector<ItemIndex>& out) {
+  out.clear();
+  auto free = [&](ItemIndex y) {
+    return !st.placed.contains(y) && std::find(out.begin(), out.end(), y) == out.end();
+  };
+  size_t c = 0, b = 0;
+  while (out.size() < n) {
+    ItemIndex y = kNoItem;
+    if (step != kScheduleBlend) {
+      const std::vector<ItemIndex>& l = q.lists[static_cast<size_t>(step)];
+      while (c < l.size() && !free(l[c])) ++c;
+      if (c < l.size()) y = l[c];
+    }
+    if (y == kNoItem) {
+      while (b < q.blend.size() && !free(q.blend[b])) ++b;
+      if (b == q.blend.size()) return;
+      y = q.blend[b];
+    }
+    out.push_back(y);
   }
-  size_t& b = st.blend_cursor;
-  while (b < q.blend.size() && st.placed.contains(q.blend[b])) ++b;
-  return b < q.blend.size() ? q.blend[b] : kNoItem;
 }
 
 }  // namespace
@@ -50,7 +60,6 @@ std::vector<int32_t> FitMergeSchedule(std::span<const ScheduleFitQuery> queries,
   }
   std::vector<QueryState> states(queries.size());
   for (size_t i = 0; i < queries.size(); ++i) {
-    states[i].cursor.assign(num_sources, 0);
     for (int t = 0; t < kNumEventTypes; ++t) {
       if (denom[t] == 0) continue;
       for (ItemIndex y : queries[i].labels[t]) {
@@ -60,22 +69,26 @@ std::vector<int32_t> FitMergeSchedule(std::span<const ScheduleFitQuery> queries,
   }
   std::vector<int32_t> schedule;
   schedule.reserve(p.places);
-  for (size_t place = 0; place < p.places; ++place) {
+  std::vector<ItemIndex> taken;
+  const size_t block = std::max<size_t>(1, p.block);
+  while (schedule.size() < p.places) {
+    const size_t n = std::min(block, p.places - schedule.size());
     int32_t best = kScheduleBlend;
     double best_gain = -1;
     for (int32_t step = kScheduleBlend; step < static_cast<int32_t>(num_sources); ++step) {
       double g = 0;
       for (size_t i = 0; i < queries.size(); ++i) {
         if (states[i].gain.empty()) continue;
-        const ItemIndex y = NextItem(queries[i], states[i], step);
-        if (y != kNoItem) g += GainOf(states[i], y);
+        Take(queries[i], states[i], step, n, taken);
+        for (ItemIndex y : taken) g += GainOf(states[i], y);
       }
       if (g > best_gain) best = step, best_gain = g;  // ties: the blend, then lower sources
     }
-    schedule.push_back(best);
+    schedule.insert(schedule.end(), n, best);
     for (size_t i = 0; i < queries.size(); ++i) {
-      const ItemIndex y = NextItem(queries[i], states[i], best);
-      if (y != kNoItem) states[i].placed.insert(y);
+      if (states[i].gain.empty()) continue;  // its places cannot matter to the fit
+      Take(queries[i], states[i], best, n, taken);
+      states[i].placed.insert(taken.begin(), taken.end());
     }
   }
   return schedule;

@@ -35,7 +35,7 @@ class SessionEmbeddingPoolSource final : public CandidateSource {
     }
     // The pool: the session's items (newest first, the first recent_items distinct ones
     // with a vector) and their neighbour lists; while it is smaller than min_pool, the
-    // lists of the pool's members in pool order (a second hop). Each member is scored
+    // lists of the pool's members in pool order (breadth first). Each member is scored
     // once, by its cosine to the session vector; SetOnce marks it in the scratch.
     std::vector<ScoredItem>& pool = scratch.found;
     pool.clear();

@@ -10,9 +10,13 @@
 //   official   candidates may contain the session's own items; all labels;
 //   new items  candidates exclude them (SessionContext::exclude_seen); scored on the labels
 //              that are not in the session (RemoveSeenAids).
-// Lists: every source alone, "merged" (all sources, DefaultBlendWeight), and "baseline"
-// (session + the three baseline matrices, weight 1 each, with popularity fill: pop_all at
-// weight 1e-3, so it only orders items no matrix found).
+// Lists: every source alone; reference sources alone (session_embed_search: the index
+// search session_embed replaced); "merged_blend" (all sources in DefaultBlendWeight blend
+// order); "merged" (the same sources with merge schedules fitted on the training part: it
+// is split again with the same --days and seed, the sources are built on its earlier part
+// and FitMergeSchedule runs on its later part's queries, candidates/merge_schedule.h); and
+// "baseline" (session + the three baseline matrices, weight 1 each, with popularity fill:
+// pop_all at weight 1e-3, so it only orders items no matrix found).
 #pragma once
 
 #include <array>

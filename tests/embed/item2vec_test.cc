@@ -82,6 +82,10 @@ TEST(Sgns, EffectiveEpochsReachMinTokens) {
   EXPECT_EQ(EffectiveEpochs(p, 0), 5);  // nothing to count
   p.min_tokens = 0;
   EXPECT_EQ(EffectiveEpochs(p, 30), 5);
+  // The defaults at synthetic / OTTO scale (>= 1M tokens per epoch): the rule is off.
+  EXPECT_EQ(EffectiveEpochs(EmbedParams{}, 1'000'000), 5);
+  EXPECT_EQ(EffectiveEpochs(EmbedParams{}, 17'000'000), 5);
+  EXPECT_EQ(EffectiveEpochs(EmbedParams{}, 999'999), 5);  // ceil(1M / 999,999) = 2 < 5
 }
 
 TEST(Sgns, RunsTheEffectiveEpochsAndSaysSoInMeta) {
