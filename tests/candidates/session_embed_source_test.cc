@@ -28,8 +28,9 @@ struct Catalogue {
                           {0.8f, 0.96f, 0.8f, 0.96f, 0.8f, 0.8f, 0.0f, 0.0f}};
 };
 
-std::vector<ScoredCandidate> Run(const CandidateSource& src, const std::vector<ItemIndex>& items,
-                                 bool exclude_seen, size_t k = 10) {
+std::vector<ScoredCandidate> Generated(const CandidateSource& src,
+                                       const std::vector<ItemIndex>& items, bool exclude_seen,
+                                       size_t k = 10) {
   const std::vector<uint32_t> ts(items.size(), 1000);
   const std::vector<uint8_t> types(items.size(), 0);
   CandidateScratch scratch(5);
@@ -47,24 +48,26 @@ TEST(SessionEmbedSource, ScoresTheNeighbourListPoolAgainstTheSessionVector) {
   // Session [0]: vector (1, 0). First hop only (min_pool 0): pool {0, 1}: 0 1, 1 0.8.
   auto first_hop = MakeSessionEmbeddingSource(c.table, c.neighbors, {}, {.min_pool = 0});
   EXPECT_EQ(first_hop->name(), "session_embed");
-  EXPECT_THAT(Run(*first_hop, {0}, false), ElementsAre(Cand(0, 1.0), Cand(1, 0.8)));
-  EXPECT_THAT(Run(*first_hop, {0}, true), ElementsAre(Cand(1, 0.8)));
+  EXPECT_THAT(Generated(*first_hop, {0}, false), ElementsAre(Cand(0, 1.0), Cand(1, 0.8)));
+  EXPECT_THAT(Generated(*first_hop, {0}, true), ElementsAre(Cand(1, 0.8)));
   // min_pool 3: the lists of the pool's members (0: 1, had; 1: 2 0) add 2 (0.6); then the
   // pool has 3 members and grows no more (3 and 4 stay out).
   auto three = MakeSessionEmbeddingSource(c.table, c.neighbors, {}, {.min_pool = 3});
-  EXPECT_THAT(Run(*three, {0}, false), ElementsAre(Cand(0, 1.0), Cand(1, 0.8), Cand(2, 0.6)));
+  EXPECT_THAT(Generated(*three, {0}, false), ElementsAre(Cand(0, 1.0), Cand(1, 0.8), Cand(2, 0.6)));
   // Session [3, 0] (clicks; half-life 4: 3 weighs 2^-0.25 = 0.840896): vector (1, 0.840896)
   // / 1.306563 = (0.765367, 0.643594). Seeds 0 then 3: pool {0, 1, 3, 2, 4}; 4 is negative.
   // 1: 0.8 * 0.765367 + 0.6 * 0.643594 = 0.998450; 2: 0.6 * 0.765367 + 0.8 * 0.643594 =
   // 0.974095; 0: 0.765367; 3: 0.643594.
-  EXPECT_THAT(Run(*first_hop, {3, 0}, false), ElementsAre(Cand(1, 0.998450), Cand(2, 0.974095),
-                                                          Cand(0, 0.765367), Cand(3, 0.643594)));
+  EXPECT_THAT(
+      Generated(*first_hop, {3, 0}, false),
+      ElementsAre(Cand(1, 0.998450), Cand(2, 0.974095), Cand(0, 0.765367), Cand(3, 0.643594)));
   // recent_items 1: only 0 seeds the pool, so 2 (a neighbour of 3) is missed.
   auto one_seed =
       MakeSessionEmbeddingSource(c.table, c.neighbors, {}, {.recent_items = 1, .min_pool = 0});
-  EXPECT_THAT(Run(*one_seed, {3, 0}, false), ElementsAre(Cand(1, 0.998450), Cand(0, 0.765367)));
+  EXPECT_THAT(Generated(*one_seed, {3, 0}, false),
+              ElementsAre(Cand(1, 0.998450), Cand(0, 0.765367)));
   // No item with a vector: nothing.
-  EXPECT_THAT(Run(*first_hop, {kNoItem}, false), IsEmpty());
+  EXPECT_THAT(Generated(*first_hop, {kNoItem}, false), IsEmpty());
 }
 
 TEST(SessionEmbedSource, MatchesBruteForceWhenThePoolCoversTheCatalogue) {
@@ -78,13 +81,13 @@ TEST(SessionEmbedSource, MatchesBruteForceWhenThePoolCoversTheCatalogue) {
        std::vector<std::vector<ItemIndex>>{{0}, {3, 0}, {2}, {4, 1}, {1, 1, 3}}) {
     for (bool exclude : {false, true}) {
       for (size_t k : {1, 2, 10}) {
-        EXPECT_EQ(Run(*pool, s, exclude, k), Run(*search, s, exclude, k))
+        EXPECT_EQ(Generated(*pool, s, exclude, k), Generated(*search, s, exclude, k))
             << "session of " << s.size() << " items, exclude " << exclude << ", k " << k;
       }
     }
   }
   // Session [3, 0] by brute force, new items only: 1 and 2 (the hand-computed values above).
-  EXPECT_THAT(Run(*search, {3, 0}, true), ElementsAre(Cand(1, 0.998450), Cand(2, 0.974095)));
+  EXPECT_THAT(Generated(*search, {3, 0}, true), ElementsAre(Cand(1, 0.998450), Cand(2, 0.974095)));
 }
 
 TEST(SessionEmbedSource, RegistryNeedsNeighbourListsForThePoolAndTheIndexForTheSearch) {
