@@ -44,6 +44,8 @@ struct EvaluateArgs {
   // Candidate recall instead (pipeline/candidate_recall.h).
   bool candidates = false;
   bool candidate_embeddings = true;
+  // session_embed's pool (candidates/candidate_sources.h); --candidates and the pipeline.
+  size_t session_embed_min_pool = SessionEmbedPoolParams{}.min_pool;
   // --report (cli/evaluate_report.h).
   std::string report;
   std::string report_model_dir;
@@ -160,6 +162,7 @@ Status RunPipeline(const EvaluateArgs& args) {
     cp.seed_base = args.seed_base;
     cp.threads = args.threads;
     cp.embeddings = args.candidate_embeddings;
+    cp.session_embed_pool.min_pool = args.session_embed_min_pool;
     SR_ASSIGN_OR_RETURN(candidates, RunCandidateRecall(data, args.data, cp));
     std::cout << FormatCandidateRecall(*candidates);
     report_request.candidates = &*candidates;
@@ -251,6 +254,9 @@ void RegisterEvaluate(CLI::App& app) {
                   "--report: show this model directory's feature_importance.json");
   sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
                 "pipeline --candidates: skip the embedding sources (no item2vec training)");
+  sub->add_option("--session-embed-min-pool", args->session_embed_min_pool,
+                  "pipeline --candidates: items session_embed scores per session (at least)")
+      ->capture_default_str();
   sub->callback([args] { ExitOnError("evaluate", RunEvaluate(*args)); });
 }
 

@@ -142,6 +142,7 @@ StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
     r->refs.embeddings = &r->embed->table;
     r->refs.ann_index = r->embed->index.get();
     r->refs.session_embedding = ep.session;
+    r->refs.session_embed_pool = p.session_embed_pool;
   }
   return r;
 }
@@ -374,7 +375,9 @@ std::string FormatCandidateRecall(const CandidateRecallReport& r) {
   const CandidateRecallParams& p = r.params;
   std::string out = fmt::format(
       "candidate recall {}: --days {}, seeds {}..{} (mean of {}), embeddings {}\n", r.data, p.days,
-      p.seed_base, p.seed_base + p.seeds - 1, p.seeds, p.embeddings ? "on" : "off");
+      p.seed_base, p.seed_base + p.seeds - 1, p.seeds,
+      p.embeddings ? fmt::format("on (session_embed min_pool {})", p.session_embed_pool.min_pool)
+                   : std::string("off"));
   static constexpr const char* kTitles[kNumCandidateProtocols] = {
       "official (session items allowed, all labels)",
       "new items (session items excluded, labels not in the session)"};

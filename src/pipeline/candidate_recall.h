@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "candidates/candidate_sources.h"
 #include "candidates/merger.h"
 #include "candidates/popularity_lists.h"
 #include "core/status.h"
@@ -46,6 +47,7 @@ struct CandidateRecallParams {
   CovisitVariantParams variants;    // every variant of kAllCovisitVariants
   PopularityListParams popularity;  // pop_* lists
   EmbedParams embed;                // item2vec (threads taken from above)
+  SessionEmbedPoolParams session_embed_pool;  // session_embed's candidate pool
 };
 
 // Recall of one list in one protocol at one K: per type and weighted.
