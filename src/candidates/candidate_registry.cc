@@ -11,6 +11,7 @@ std::vector<std::string> AvailableCandidateSources(const CandidateResources& r) 
   }
   if (r.item_neighbors != nullptr) names.emplace_back("embed_neighbors");
   if (r.embeddings != nullptr && r.item_neighbors != nullptr) names.emplace_back("session_embed");
+  if (r.category_lists != nullptr) names.emplace_back("category_pop");
   if (r.popularity != nullptr) {
     for (PopularityKind k : kAllPopularityKinds) {
       names.push_back(StrCat("pop_", PopularityKindName(k)));
@@ -50,6 +51,10 @@ StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view 
     }
     return MakeSessionEmbeddingSearchSource(*r.embeddings, *r.ann_index, r.session_embedding);
   }
+  if (name == "category_pop") {
+    if (r.category_lists == nullptr) return missing("item categories");
+    return MakeCategoryPopularitySource(*r.category_lists, r.weights, r.category_recent);
+  }
   if (name.starts_with("pop_")) {
     for (PopularityKind k : kAllPopularityKinds) {
       if (name.substr(4) != PopularityKindName(k)) continue;
@@ -60,7 +65,8 @@ StatusOr<std::unique_ptr<CandidateSource>> MakeCandidateSource(std::string_view 
   return absl::InvalidArgumentError(
       StrCat("unknown candidate source '", name,
              "' (known: session, covisit_<matrix>, embed_neighbors, session_embed, "
-             "session_embed_search, pop_all, pop_recent, pop_clicks, pop_carts, pop_orders)"));
+             "session_embed_search, category_pop, pop_all, pop_recent, pop_clicks, pop_carts, "
+             "pop_orders)"));
 }
 
 StatusOr<Merger> MakeMerger(const std::vector<std::string>& names, const CandidateResources& r,

@@ -8,6 +8,7 @@
 //   session_embed                needs embeddings and item_neighbors (no index search)
 //   session_embed_search         needs embeddings and ann_index (an index search per call;
 //                                not in AvailableCandidateSources: the measured reference)
+//   category_pop                 needs category_lists (item categories, catalogue metadata)
 //   pop_all, pop_recent, pop_clicks, pop_carts, pop_orders   need popularity
 #pragma once
 
@@ -32,18 +33,21 @@ struct CandidateResources {
   const EmbeddingTable* embeddings = nullptr;
   const ItemAnnIndex* ann_index = nullptr;
   const PopularityLists* popularity = nullptr;
+  const CategoryLists* category_lists = nullptr;
   // Event weighting of the session-aggregating sources.
   SessionWeightParams weights;
   // embed_neighbors: distinct recent items expanded.
   size_t embed_recent_items = 5;
   // session_embed(_search): the session-embedding definition (the embed stage's default).
   SessionEmbeddingParams session_embedding;
+  // category_pop: distinct recent categories expanded.
+  size_t category_recent = 3;
   // session_embed: its candidate pool.
   SessionEmbedPoolParams session_embed_pool;
 };
 
 // The names available with `r`, in a fixed order (session, covisit_*, embed_neighbors,
-// session_embed, pop_*).
+// session_embed, category_pop, pop_*).
 std::vector<std::string> AvailableCandidateSources(const CandidateResources& r);
 
 // The source called `name`; an error names it when it is unknown or its artifact is absent.

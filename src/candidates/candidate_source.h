@@ -24,6 +24,9 @@ struct SessionContext {
   std::span<const uint8_t> types;  // EventType values, same length as items
   // Leave out the session's own items ("new items" protocol); they are kept otherwise.
   bool exclude_seen = false;
+  // The external ids of the events (same length as items), or empty: lets a source look up
+  // metadata of items the model has no dense index for (category_pop).
+  std::span<const ItemId> aids = {};
 };
 
 // A candidate and its source-specific score (larger is better; > 0).

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "candidates/candidate_source.h"
+#include "candidates/category_lists.h"
 #include "candidates/popularity_lists.h"
 #include "candidates/session_weights.h"
 #include "covisit/covisit_matrix.h"
@@ -59,6 +60,14 @@ std::unique_ptr<CandidateSource> MakeSessionEmbeddingSource(const EmbeddingTable
 std::unique_ptr<CandidateSource> MakeSessionEmbeddingSearchSource(const EmbeddingTable& table,
                                                                   const ItemAnnIndex& index,
                                                                   const SessionEmbeddingParams& p);
+
+// "category_pop": the popular items (CategoryLists) of the newest `recent_categories`
+// distinct categories of the session's counted events; category c's weight W_c is
+// Σ EventWeight(i) over its events, an item y of c scores W_c * count(y) / count(c's best).
+// Items without a dense index are looked up by external id (SessionContext::aids).
+std::unique_ptr<CandidateSource> MakeCategoryPopularitySource(const CategoryLists& lists,
+                                                              const SessionWeightParams& w,
+                                                              size_t recent_categories);
 
 // "pop_<kind>": the popularity list of `kind`, score = count; independent of the session
 // (except that its items are left out under exclude_seen).

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/evaluate_report.h"
 #include "core/str_cat.h"
+#include "data/item_categories.h"
 #include "data/labels.h"
 #include "data/load.h"
 #include "data/otto_jsonl.h"
@@ -46,6 +47,8 @@ struct EvaluateArgs {
   bool candidate_embeddings = true;
   // session_embed's pool (candidates/candidate_sources.h); --candidates and the pipeline.
   size_t session_embed_min_pool = SessionEmbedPoolParams{}.min_pool;
+  // Item categories (import --category): the category_pop source.
+  std::string categories;
   // --report (cli/evaluate_report.h).
   std::string report;
   std::string report_model_dir;
@@ -143,6 +146,10 @@ EvaluationParams PipelineParams(const EvaluateArgs& args) {
 // The pipeline itself is pipeline/evaluation.h (shared with tests).
 Status RunPipeline(const EvaluateArgs& args) {
   SR_ASSIGN_OR_RETURN(EventStore data, LoadEventStore(args.data));
+  std::optional<ItemCategories> categories;
+  if (!args.categories.empty()) {
+    SR_ASSIGN_OR_RETURN(categories, ItemCategories::Open(args.categories));
+  }
   // rules, blend and rankers side by side; --json and --report describe one scorer (auto).
   if (args.scorer == "all" && !args.candidates && !args.json && args.report.empty()) {
     EvaluationParams p = PipelineParams(args);
@@ -163,6 +170,7 @@ Status RunPipeline(const EvaluateArgs& args) {
     cp.threads = args.threads;
     cp.embeddings = args.candidate_embeddings;
     cp.session_embed_pool.min_pool = args.session_embed_min_pool;
+    if (categories) cp.categories = &*categories;
     SR_ASSIGN_OR_RETURN(candidates, RunCandidateRecall(data, args.data, cp));
     std::cout << FormatCandidateRecall(*candidates);
     report_request.candidates = &*candidates;
@@ -254,6 +262,9 @@ void RegisterEvaluate(CLI::App& app) {
                   "--report: show this model directory's feature_importance.json");
   sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
                 "pipeline --candidates: skip the embedding sources (no item2vec training)");
+  sub->add_option("--categories", args->categories,
+                  "pipeline --candidates: item categories written by import (--category), "
+                  "for the category_pop source");
   sub->add_option("--session-embed-min-pool", args->session_embed_min_pool,
                   "pipeline --candidates: items session_embed scores per session (at least)")
       ->capture_default_str();

@@ -30,6 +30,8 @@ struct ImportFlags {
   std::string delimiter;
   bool header = true;
   std::string session, user, item, time, time_offset, type, time_format, types, default_type;
+  std::string category;           // item category column (catalogue metadata)
+  std::string categories_output;  // where the item -> category map goes
   std::string session_gap = "30m";
   bool strict = false;
   size_t max_report = 20;
@@ -100,6 +102,7 @@ StatusOr<DelimitedImportOptions> BuildDelimitedOptions(const ImportFlags& f, CLI
   if (given("--time")) o.time_column = f.time;
   if (given("--time-offset")) o.time_offset_column = f.time_offset;
   if (given("--type")) o.type_column = f.type;
+  if (given("--category")) o.category_column = f.category;
   if (given("--time-format")) {
     std::optional<TimeFormat> tf = ParseTimeFormat(f.time_format);
     if (!tf) {
@@ -205,7 +208,9 @@ Status RunImport(const ImportFlags& f, CLI::App& sub) {
   }
   Progress progress("import", input_bytes, "bytes");
   StatusOr<EventStore> store = absl::UnknownError("unset");
+  ItemCategoriesBuilder categories;
   if (format == "otto") {
+    if (!f.category.empty()) return absl::InvalidArgumentError("--category is for delimited logs");
     if (!f.joins.empty()) return absl::InvalidArgumentError("--join is for delimited logs");
     OttoJsonlReadOptions options;
     options.strict = f.strict;
@@ -220,7 +225,7 @@ Status RunImport(const ImportFlags& f, CLI::App& sub) {
     store = builder.Finish();
   } else if (format == "csv") {
     SR_ASSIGN_OR_RETURN(DelimitedImportOptions options, BuildDelimitedOptions(f, sub));
-    store = ImportDelimited(options, &report);
+    store = ImportDelimited(options, &report, &categories);
   } else {
     return absl::InvalidArgumentError(StrCat("bad --format \"", f.format, "\": otto or csv"));
   }
@@ -239,6 +244,18 @@ Status RunImport(const ImportFlags& f, CLI::App& sub) {
     SR_RETURN_IF_ERROR(store->Save(f.output, MetaJson(f, format, stats, report)));
   }
   std::cout << "wrote " << f.output << "\n";
+  if (categories.num_pairs() > 0 || categories.invalid > 0) {
+    uint64_t conflicts = 0;
+    const uint64_t invalid = categories.invalid;
+    const ItemCategories map = ItemCategories::Build(std::move(categories), &conflicts);
+    const std::string path =
+        f.categories_output.empty() ? f.output + ".categories" : f.categories_output;
+    SR_RETURN_IF_ERROR(map.Write(path));
+    std::cout << "wrote " << path << " (item categories: " << map.num_items() << " items, "
+              << map.num_categories() << " categories, " << conflicts
+              << " items listed with more than one (the first kept), " << invalid
+              << " rows without an integer category)\n";
+  }
   return absl::OkStatus();
 }
 
@@ -284,6 +301,11 @@ void RegisterImport(CLI::App& app) {
   sub->add_option("--time-offset", f.time_offset,
                   "millisecond offset column added to a date column (date+ms)");
   sub->add_option("--type", f.type, "type column");
+  sub->add_option("--category", f.category,
+                  "item category column (catalogue metadata for the category_pop candidates; "
+                  "integers); the map is written next to the output");
+  sub->add_option("--categories-output", f.categories_output,
+                  "where the item -> category map goes (default: OUTPUT.categories)");
   sub->add_option("--types", f.types,
                   "type mapping, e.g. view=clicks,cart=carts,purchase=orders; other values "
                   "are dropped and counted (default: the OTTO names)");

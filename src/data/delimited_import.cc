@@ -16,8 +16,9 @@ constexpr int kNone = -1;
 
 // The column indices of one file, resolved against its header (or first row).
 struct Columns {
-  int session = kNone, user = kNone, item = kNone, time = kNone, offset = kNone, type = kNone;
-  int max() const { return std::max({session, user, item, time, offset, type}); }
+  int session = kNone, user = kNone, item = kNone, time = kNone, offset = kNone, type = kNone,
+      category = kNone;
+  int max() const { return std::max({session, user, item, time, offset, type, category}); }
 };
 
 // One imported row; its position in the vector is its file order.
@@ -109,8 +110,9 @@ class KeyTable {
 
 class Importer {
  public:
-  Importer(const DelimitedImportOptions& options, ImportReport* report)
-      : opt_(options), rep_(*report) {
+  Importer(const DelimitedImportOptions& options, ImportReport* report,
+           ItemCategoriesBuilder* categories)
+      : opt_(options), rep_(*report), categories_(categories) {
     rep_.max_examples = options.max_examples;
   }
 
@@ -224,6 +226,10 @@ class Importer {
     if (!file.type) {
       SR_RETURN_IF_ERROR(ResolveColumn("type", opt_.type_column, fields_, h, p, &col->type));
     }
+    if (categories_ != nullptr) {
+      SR_RETURN_IF_ERROR(
+          ResolveColumn("category", opt_.category_column, fields_, h, p, &col->category));
+    }
     return absl::OkStatus();
   }
 
@@ -284,6 +290,14 @@ class Importer {
       return absl::OkStatus();
     }
     rows_.push_back({*ms, *item, *key, type});
+    if (col.category != kNone) {
+      // Metadata only: a row without a usable category is still an event.
+      if (std::optional<uint64_t> c = ParseUint64(field(col.category))) {
+        categories_->Add(*item, *c);
+      } else {
+        ++categories_->invalid;
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -300,6 +314,7 @@ class Importer {
 
   const DelimitedImportOptions& opt_;
   ImportReport& rep_;
+  ItemCategoriesBuilder* categories_;  // null: categories are not read
   KeyTable keys_;
   std::vector<Row> rows_;
   std::vector<std::string_view> fields_;
@@ -397,10 +412,12 @@ Status ValidateDelimitedOptions(const DelimitedImportOptions& o) {
   return absl::OkStatus();
 }
 
-StatusOr<EventStore> ImportDelimited(const DelimitedImportOptions& options, ImportReport* report) {
+StatusOr<EventStore> ImportDelimited(const DelimitedImportOptions& options, ImportReport* report,
+                                     ItemCategoriesBuilder* categories) {
   SR_RETURN_IF_ERROR(ValidateDelimitedOptions(options));
   ImportReport local;
-  Importer importer(options, report != nullptr ? report : &local);
+  Importer importer(options, report != nullptr ? report : &local,
+                    options.category_column.empty() ? nullptr : categories);
   // Main inputs first so that joined files find every session, whatever the order given.
   for (const DelimitedFile& f : options.inputs) {
     if (!f.join) SR_RETURN_IF_ERROR(importer.ReadFile(f));

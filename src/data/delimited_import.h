@@ -29,6 +29,7 @@
 #include "data/event_store.h"
 #include "data/import_report.h"
 #include "data/import_time.h"
+#include "data/item_categories.h"
 
 namespace sessionrec {
 
@@ -54,6 +55,10 @@ struct DelimitedImportOptions {
   std::string time_offset_column;     // date+ms only: milliseconds added to the date
   TimeFormat time_format = TimeFormat::kUnixSeconds;
   std::string type_column;  // empty: every row gets its file's type or default_type
+  // Item category (catalogue metadata, data/item_categories.h); empty: none. Read only when
+  // ImportDelimited gets a builder. Values are non-negative 64-bit integers; a row with
+  // another value stays an event and is counted in ItemCategoriesBuilder::invalid.
+  std::string category_column;
   // Type column value -> event type. Empty: the OTTO names clicks/carts/orders. Values not
   // listed are dropped and counted.
   std::vector<std::pair<std::string, EventType>> type_map;
@@ -66,9 +71,12 @@ struct DelimitedImportOptions {
 // Checks the options that do not depend on the files (required columns, gap, join rules).
 Status ValidateDelimitedOptions(const DelimitedImportOptions& options);
 
-// Reads all inputs into an in-memory EventStore and fills `report` (may be null).
+// Reads all inputs into an in-memory EventStore and fills `report` (may be null). With a
+// category column and a non-null `categories`, each imported row's (item, category) pair
+// is added to it.
 StatusOr<EventStore> ImportDelimited(const DelimitedImportOptions& options,
-                                     ImportReport* report = nullptr);
+                                     ImportReport* report = nullptr,
+                                     ItemCategoriesBuilder* categories = nullptr);
 
 // Splits one line into fields at `delimiter`, honouring double quotes. Views point into
 // `line` or into `scratch` (which this function reserves so that it never reallocates).

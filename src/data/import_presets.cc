@@ -8,11 +8,12 @@ namespace {
 constexpr ImportPreset kPresets[] = {
     {"rees46",
      "--delimiter , --header --session user_session --user user_id --item product_id "
-     "--time event_time --time-format datetime --type event_type "
+     "--time event_time --time-format datetime --type event_type --category category_id "
      "--types view=clicks,cart=carts,purchase=orders",
      "REES46 eCommerce (2019-Oct.csv): session key is the user_session UUID (dense ids)"},
     {"taobao",
-     "--delimiter , --no-header --user 0 --item 1 --type 3 --time 4 --time-format unix "
+     "--delimiter , --no-header --user 0 --item 1 --category 2 --type 3 --time 4 "
+     "--time-format unix "
      "--types pv=clicks,cart=carts,buy=orders --session-gap 1800",
      "Taobao UserBehavior.csv: no session column, so user logs are cut at gaps > 30 min; "
      "fav has no OTTO equivalent and is dropped (add fav=clicks to --types to keep it)"},
@@ -42,6 +43,7 @@ Status ApplyImportPreset(std::string_view name, DelimitedImportOptions* o) {
     o->time_column = "event_time";
     o->time_format = TimeFormat::kDateTime;
     o->type_column = "event_type";
+    o->category_column = "category_id";
     o->type_map = map("view=clicks,cart=carts,purchase=orders");
   } else if (name == "taobao") {
     o->delimiter = ',';
@@ -50,6 +52,7 @@ Status ApplyImportPreset(std::string_view name, DelimitedImportOptions* o) {
     o->user_column = "0";
     o->item_column = "1";
     o->type_column = "3";
+    o->category_column = "2";
     o->time_column = "4";
     o->time_format = TimeFormat::kUnixSeconds;
     o->type_map = map("pv=clicks,cart=carts,buy=orders");
@@ -63,6 +66,7 @@ Status ApplyImportPreset(std::string_view name, DelimitedImportOptions* o) {
     o->time_format = TimeFormat::kDatePlusMillis;
     o->time_offset_column = "timeframe";
     o->type_column.clear();
+    o->category_column.clear();
     o->default_type = EventType::kClick;
   } else if (name == "yoochoose") {
     o->delimiter = '\t';
@@ -72,6 +76,7 @@ Status ApplyImportPreset(std::string_view name, DelimitedImportOptions* o) {
     o->time_column = "Time";
     o->time_format = TimeFormat::kUnixFractional;
     o->type_column.clear();
+    o->category_column.clear();
     o->default_type = EventType::kClick;
   } else {
     return absl::InvalidArgumentError(

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "candidates/candidate_registry.h"
 #include "candidates/merge_schedule.h"
@@ -32,6 +33,7 @@ struct Query {
   std::vector<ItemIndex> items;
   std::vector<uint32_t> ts;
   std::vector<uint8_t> types;
+  std::vector<ItemId> aids;  // external ids (category_pop looks up unknown items by them)
 };
 
 // Labels as dense indices (kNoItem for an aid the training items lack: never a hit).
@@ -108,6 +110,7 @@ struct Resources {
   CovisitMatrices base;
   std::vector<CovisitMatrix> variants;
   PopularityLists popularity;
+  std::optional<CategoryLists> categories;
   std::unique_ptr<EmbeddingArtifacts> embed;
   CandidateResources refs;
 };
@@ -132,6 +135,10 @@ StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
                                  &r->variants[i]);
   }
   r->refs.popularity = &r->popularity;
+  if (p.categories != nullptr) {
+    r->categories = CategoryLists::FromStore(train, *p.categories);
+    r->refs.category_lists = &*r->categories;
+  }
   if (p.embeddings) {
     fs::create_directories(work);
     EmbedParams ep = p.embed;
@@ -163,6 +170,7 @@ StatusOr<DenseQueries> ToDenseQueries(const SplitResult& split) {
       d.queries[q].items.push_back(dict.Find(e.aid).value_or(kNoItem));
       d.queries[q].ts.push_back(static_cast<uint32_t>(e.ts));
       d.queries[q].types.push_back(static_cast<uint8_t>(e.type));
+      d.queries[q].aids.push_back(e.aid);
     }
   }
   SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> fresh,
@@ -200,7 +208,8 @@ StatusOr<MergeSchedules> FitSchedules(const EventStore& train,
 #pragma omp for schedule(dynamic, 64)
     for (size_t q = 0; q < d.queries.size(); ++q) {
       for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
-        const SessionContext ctx{d.queries[q].items, d.queries[q].ts, d.queries[q].types, pr == 1};
+        const SessionContext ctx{d.queries[q].items, d.queries[q].ts, d.queries[q].types, pr == 1,
+                                 d.queries[q].aids};
         blend.Generate(ctx, kMaxK, scratch, set);
         ScheduleFitQuery& f = fit[pr][q];
         f.blend = set.items;
@@ -322,7 +331,8 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
 #pragma omp for schedule(dynamic, 64)
       for (size_t q = 0; q < queries.size(); ++q) {
         for (int pr = 0; pr < kNumCandidateProtocols; ++pr) {
-          const SessionContext ctx{queries[q].items, queries[q].ts, queries[q].types, pr == 1};
+          const SessionContext ctx{queries[q].items, queries[q].ts, queries[q].types, pr == 1,
+                                   queries[q].aids};
           const auto g0 = std::chrono::steady_clock::now();
           merged.Generate(ctx, kMaxK, scratch, set);
           generate_ns[tid] +=

@@ -30,6 +30,7 @@
 #include "covisit/covisit_builder.h"
 #include "covisit/covisit_variants.h"
 #include "data/event_store.h"
+#include "data/item_categories.h"
 #include "embed/embed_params.h"
 
 namespace sessionrec {
@@ -48,6 +49,8 @@ struct CandidateRecallParams {
   PopularityListParams popularity;  // pop_* lists
   EmbedParams embed;                // item2vec (threads taken from above)
   SessionEmbedPoolParams session_embed_pool;  // session_embed's candidate pool
+  // Item categories (catalogue metadata) for category_pop; null: no such source. Not owned.
+  const ItemCategories* categories = nullptr;
 };
 
 // Recall of one list in one protocol at one K: per type and weighted.
