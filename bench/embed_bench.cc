@@ -2,18 +2,22 @@
 //
 //   embed_bench                      Google Benchmark: session embedding per request,
 //                                    neighbour lookup, exact vs HNSW session queries
-//   embed_bench quality --preset rees46|taobao --input FILE [--days D] [--trainer T]
+//   embed_bench quality (--preset rees46|taobao --input FILE | --store EVENTS)
+//                       [--days D] [--trainer T]
 //                       [--threads N] [--seeds S] [--epochs E] [--min-count M]
 //                       [--min-tokens T] [--window W] [--negatives N] [--lr R]
 //                       [--subsample X] [--center 0|1] [--in-plus-out 0|1]
 //       (every embedding flag defaults to EmbedParams' default; --threads to 2)
-//       imports FILE with the preset, splits by time (train: SplitOtto's training part;
-//       test: the full sessions that start after split_ts), trains item vectors for each
-//       seed 1..S and prints the next-item similarity check (embed/embed_quality.h).
+//       imports FILE with the preset (or maps the event store EVENTS), splits by time (train:
+//       SplitOtto's training part; test: the full sessions that start after split_ts), trains item
+//       vectors for each seed 1..S and prints the next-item similarity check
+//       (embed/embed_quality.h).
 //   embed_bench train (--input EVENTS | --generate SESSIONS) --model-dir DIR
-//                     [--trainer T] [--threads N] [--encoding float32|int8]
+//                     [--trainer T] [--threads N] [--encoding float32|int8] [--every K]
 //       runs TrainEmbeddingArtifacts and prints its stats (wrap in /usr/bin/time -v);
 //       with --save FILE it only writes the (generated) store to FILE as EVENTS.
+//       --every K keeps every K-th session (same time span and catalogue, 1/K events);
+//       --sgns-only 1 only trains the item vectors (TrainSgns) and prints its time.
 //       Neighbour flags (train and ann): [--m M] [--ef-construction E] [--ef-search S]
 //       [--exact-below N].
 //   embed_bench ann --embeddings FILE [--sample N] [--threads N] [neighbour flags]
@@ -194,12 +198,16 @@ int Ann(const std::map<std::string, std::string>& f) {
   return 0;
 }
 
-int Quality(const std::map<std::string, std::string>& f) {
+StatusOr<EventStore> ImportOrLoad(const std::map<std::string, std::string>& f) {
+  if (f.count("--store")) return LoadEventStore(f.at("--store"));
   DelimitedImportOptions opt;
-  Status s = ApplyImportPreset(Get(f, "--preset", "rees46"), &opt);
-  if (!s.ok()) return Fail(s);
+  SR_RETURN_IF_ERROR(ApplyImportPreset(Get(f, "--preset", "rees46"), &opt));
   opt.inputs = {{Get(f, "--input", "")}};
-  auto data = ImportDelimited(opt);
+  return ImportDelimited(opt);
+}
+
+int Quality(const std::map<std::string, std::string>& f) {
+  auto data = ImportOrLoad(f);
   if (!data.ok()) return Fail(data.status());
   SplitParams sp;
   sp.days = std::stod(Get(f, "--days", "0.02"));
@@ -265,6 +273,15 @@ int Train(const std::map<std::string, std::string>& f) {
     store = LoadEventStore(Get(f, "--input", ""));
   }
   if (!store.ok()) return Fail(store.status());
+  if (const size_t every = std::stoull(Get(f, "--every", "1")); every > 1) {
+    EventStoreBuilder b;
+    for (size_t i = 0; i < store->num_sessions(); i += every) {
+      const Session x = store->ToSession(i);
+      const Status s = b.AddSession(x.id, x.events);
+      if (!s.ok()) return Fail(s);
+    }
+    store = b.Finish();
+  }
   if (f.count("--save")) {  // generate once, then train from the mapped file
     const Status saved = store->Save(f.at("--save"));
     if (!saved.ok()) return Fail(saved);
@@ -277,6 +294,13 @@ int Train(const std::map<std::string, std::string>& f) {
   std::filesystem::create_directories(dir);
   const EmbedParams p = ParamsFrom(f);
   const auto t1 = std::chrono::steady_clock::now();
+  if (Get(f, "--sgns-only", "0") == "1") {  // the item vectors alone, nothing written
+    auto table = TrainSgns(*store, p);
+    if (!table.ok()) return Fail(table.status());
+    std::printf("sgns: %zu/%zu items with vector, %.1f s; %s\n", table->num_with_vector(),
+                table->num_items(), Secs(t1), table->meta().c_str());
+    return 0;
+  }
   auto st = TrainEmbeddingArtifacts(*store, p, dir);
   if (!st.ok()) return Fail(st.status());
   std::printf(
