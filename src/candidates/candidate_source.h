@@ -58,6 +58,11 @@ class CandidateScratch {
     score_[item] = w != 0 ? w : -1e-30f;  // nonzero, so that the item counts as set
     return true;
   }
+  // Replaces the score of an item set since the last TakeTop (by SetOnce or Add) with w
+  // (w may be <= 0; the item stays set). Out-of-range items are ignored.
+  void Reset(ItemIndex item, float w) {
+    if (item < score_.size()) score_[item] = w != 0 ? w : -1e-30f;
+  }
   // Writes the (at most) k items with the largest positive accumulated scores into `out`
   // (cleared first), best first, equal scores by item index ascending; with
   // s.exclude_seen the session's own items are left out. Resets the accumulator.
@@ -68,6 +73,8 @@ class CandidateScratch {
   // Buffers for sources that need them (session embedding and its search results).
   std::vector<float> embedding;
   std::vector<ScoredItem> found;
+  std::vector<ItemIndex> pool;  // items to score (session_embed)
+  std::vector<float> sims;      // their scores
 
  private:
   std::vector<float> score_;

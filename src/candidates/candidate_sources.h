@@ -39,8 +39,9 @@ struct SessionEmbedPoolParams {
   size_t recent_items = 10;
   // While the pool has fewer items, the neighbour lists of its members are added in pool
   // order (breadth first); bounds the cost to about min_pool + k dot products (k = the
-  // neighbour lists' length).
-  size_t min_pool = 400;
+  // neighbour lists' length). 100: the best measured recall per microsecond of 100 / 200 /
+  // 400 (docs/candidates.md, session 5).
+  size_t min_pool = 100;
 };
 
 // "session_embed": the session embedding (embed/session_embedding.h, computed per call)

@@ -35,14 +35,14 @@ class SessionEmbeddingPoolSource final : public CandidateSource {
     }
     // The pool: the session's items (newest first, the first recent_items distinct ones
     // with a vector) and their neighbour lists; while it is smaller than min_pool, the
-    // lists of the pool's members in pool order (breadth first). Each member is scored
-    // once, by its cosine to the session vector; SetOnce marks it in the scratch.
-    std::vector<ScoredItem>& pool = scratch.found;
+    // lists of the pool's members in pool order (breadth first). SetOnce marks a member in
+    // the scratch, so each is collected once (the lists overlap a lot) and scored once,
+    // by its cosine to the session vector, after the pool is complete: DotRows scores the
+    // rows in blocks with prefetching, as they lie scattered over the table.
+    std::vector<ItemIndex>& pool = scratch.pool;
     pool.clear();
     auto visit = [&](ItemIndex y) {
-      if (!table_.HasVector(y)) return;
-      const float sim = Dot(scratch.embedding, table_.Row(y));
-      if (scratch.SetOnce(y, sim)) pool.push_back({y, sim});
+      if (table_.HasVector(y) && scratch.SetOnce(y, 0.0f)) pool.push_back(y);
     };
     size_t seeds = 0;
     const size_t n = s.items.size(), first = n > kMaxEventsWalked ? n - kMaxEventsWalked : 0;
@@ -57,8 +57,11 @@ class SessionEmbeddingPoolSource final : public CandidateSource {
       for (ItemIndex y : neighbors_.Neighbors(x)) visit(y);
     }
     for (size_t m = 0; m < pool.size() && pool.size() < pool_.min_pool; ++m) {
-      for (ItemIndex y : neighbors_.Neighbors(pool[m].item)) visit(y);
+      for (ItemIndex y : neighbors_.Neighbors(pool[m])) visit(y);
     }
+    scratch.sims.resize(pool.size());
+    table_.DotRows(scratch.embedding, pool, scratch.sims);
+    for (size_t i = 0; i < pool.size(); ++i) scratch.Reset(pool[i], scratch.sims[i]);
     scratch.TakeTop(s, k, out);  // keeps positive scores only
   }
 

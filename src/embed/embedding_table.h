@@ -47,6 +47,12 @@ class EmbeddingTable {
   }
   // All rows, row-major; rows without a vector are zeros.
   std::span<const float> vectors() const { return vectors_; }
+  // out[i] = Dot(q, row of items[i]) for every i: the same floats Dot gives (0 for an item
+  // without a vector). q has dim() floats, out items.size(); every item < num_items()
+  // (SR_CHECK). Rows are scored four at a time with the next rows prefetched: for scoring
+  // a pool of items against one vector (rows scattered in memory, so the loads dominate).
+  void DotRows(std::span<const float> q, std::span<const ItemIndex> items,
+               std::span<float> out) const;
   const std::string& meta() const { return meta_; }
 
   Status Save(const std::string& path) const;
@@ -70,7 +76,9 @@ class EmbeddingTable {
   std::string meta_ = "{}";
 };
 
-// Dot product of two dim-length rows (cosine for unit rows).
+// Dot product of two rows of equal length (cosine for unit rows). Summed in 8 lanes (k mod
+// 8) then folded in a fixed order, so the result does not depend on the vector unit, and
+// EmbeddingTable::DotRows gives the same floats.
 float Dot(std::span<const float> a, std::span<const float> b);
 
 }  // namespace sessionrec
