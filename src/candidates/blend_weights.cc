@@ -24,7 +24,7 @@ constexpr Entry kWeights[] = {
     {"covisit_buy2buy_decay", 0.3f, {0.3f, 0.3f, 0.3f}},
     {"embed_neighbors", 0.3f, {0.3f, 0.3f, 0.3f}},
     {"session_embed", 0.3f, {0.3f, 0.3f, 0.3f}},
-    {"category_pop", 0.1f, {0.1f, 0.1f, 0.1f}},
+    {"category_pop", 0.5f, {0.5f, 0.5f, 0.5f}},
     {"pop_all", 0.02f, {0.02f, 0.02f, 0.02f}},
     {"pop_recent", 0.05f, {0.05f, 0.05f, 0.05f}},
     {"pop_clicks", 0.02f, {0.02f, 0.02f, 0.02f}},
