@@ -153,6 +153,7 @@ Status RunPipeline(const EvaluateArgs& args) {
   // rules, blend and rankers side by side; --json and --report describe one scorer (auto).
   if (args.scorer == "all" && !args.candidates && !args.json && args.report.empty()) {
     EvaluationParams p = PipelineParams(args);
+    if (categories) p.train.categories = &*categories;
     p.train.rankers.train.booster.objective = args.ranker_objective;
     SR_ASSIGN_OR_RETURN(ScorerComparison c, RunScorerComparison(data, args.data, p));
     std::cout << FormatScorerComparison(c);
@@ -177,6 +178,7 @@ Status RunPipeline(const EvaluateArgs& args) {
     if (args.candidates) return WriteEvaluateReport(report_request);
   }
   EvaluationParams p = PipelineParams(args);
+  if (categories) p.train.categories = &*categories;
   const std::optional<RecommenderScorer> scorer =
       ParseRecommenderScorer(args.scorer == "all" ? "auto" : args.scorer);
   if (!scorer) {
@@ -263,8 +265,8 @@ void RegisterEvaluate(CLI::App& app) {
   sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
                 "pipeline --candidates: skip the embedding sources (no item2vec training)");
   sub->add_option("--categories", args->categories,
-                  "pipeline --candidates: item categories written by import (--category), "
-                  "for the category_pop source");
+                  "pipeline: item categories written by import (--category), for the "
+                  "category_pop candidates (and the rankers' features of that source)");
   sub->add_option("--session-embed-min-pool", args->session_embed_min_pool,
                   "pipeline --candidates: items session_embed scores per session (at least)")
       ->capture_default_str();

@@ -2,10 +2,12 @@
 // (docs/model-dir.md), published atomically; prints the statistics and stage timings.
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "core/progress.h"
 #include "core/str_cat.h"
+#include "data/item_categories.h"
 #include "data/load.h"
 #include "pipeline/train_model.h"
 
@@ -16,6 +18,7 @@ struct TrainArgs {
   std::string input;
   std::string model_dir;
   std::string only;
+  std::string categories;  // item categories written by import --category
   TrainParams params;
 };
 
@@ -55,6 +58,11 @@ Status RunTrain(const TrainArgs& args) {
   Progress progress("train", 0, "");
   progress.SetDetail("load");
   SR_ASSIGN_OR_RETURN(EventStore train, LoadEventStore(args.input));
+  std::optional<ItemCategories> categories;
+  if (!args.categories.empty()) {
+    SR_ASSIGN_OR_RETURN(categories, ItemCategories::Open(args.categories));
+    params.categories = &*categories;
+  }
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   SR_ASSIGN_OR_RETURN(TrainReport r, TrainModel(train, params, args.model_dir));
@@ -91,6 +99,9 @@ void RegisterTrain(CLI::App& app) {
   sub->add_option("--model-dir", args->model_dir, "model directory to create or replace")
       ->required();
   sub->add_option("--only", args->only, "train only this stage: covisit");
+  sub->add_option("--categories", args->categories,
+                  "item categories written by import --category (catalogue metadata): the "
+                  "category_pop candidates");
   sub->add_option("--threads", args->params.threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", args->params.seed, "seed of the stochastic stages");

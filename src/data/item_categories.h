@@ -23,6 +23,7 @@ namespace sessionrec {
 
 inline constexpr char kItemCategoriesKind[] = "ITEMCAT";
 inline constexpr uint32_t kItemCategoriesVersion = 1;
+inline constexpr char kItemCategoriesFile[] = "item_categories.bin";  // in a model directory
 inline constexpr uint32_t kNoCategory = UINT32_MAX;
 
 // Collects (item, category) pairs in file order.

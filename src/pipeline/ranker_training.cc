@@ -153,6 +153,7 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
     std::vector<ItemIndex> q_items;
     std::vector<uint32_t> ts;
     std::vector<uint8_t> types;
+    std::vector<ItemId> aids;
 #pragma omp for schedule(dynamic, 16)
     for (size_t qi = 0; qi < chosen.size(); ++qi) {
       const Session& q = split.queries[chosen[qi]];
@@ -160,7 +161,9 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
       q_items.clear();
       ts.clear();
       types.clear();
+      aids.clear();
       for (const Event& e : q.events) {
+        aids.push_back(e.aid);
         q_items.push_back(dict.Find(e.aid).value_or(kNoItem));
         ts.push_back(static_cast<uint32_t>(e.ts));
         types.push_back(static_cast<uint8_t>(e.type));
@@ -174,7 +177,7 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
       for (int protocol = 0; protocol < 2; ++protocol) {
         const bool exclude = protocol == 1;
         QueryRows& qr = lq.protocols[protocol];
-        SessionContext ctx{q_items, ts, types, exclude};
+        SessionContext ctx{q_items, ts, types, exclude, aids};
         merger.Generate(ctx, params.candidates, ms, set);
         builder.Build(ctx, set, fs_scratch, rows);
         const size_t f = builder.num_features();

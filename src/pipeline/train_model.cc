@@ -200,6 +200,10 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
     report.timings.push_back({"embeddings", watch.Lap()});
   }
 
+  if (params.categories != nullptr) {
+    SR_RETURN_IF_ERROR(params.categories->Write(t + "/" + kItemCategoriesFile));
+  }
+
   ModelManifest manifest;
   manifest.created_utc = UtcNowIso8601();
   manifest.parameters = ParamsJson(params);
@@ -243,6 +247,12 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
                           DescribeArtifact(t, l.name, l.file, l.kind, l.version));
       manifest.artifacts.push_back(std::move(a));
     }
+  }
+  if (params.categories != nullptr) {
+    SR_ASSIGN_OR_RETURN(ManifestArtifact a,
+                        DescribeArtifact(t, "item_categories", kItemCategoriesFile,
+                                         kItemCategoriesKind, kItemCategoriesVersion));
+    manifest.artifacts.push_back(std::move(a));
   }
   if (params.rankers.enabled) {
     ProgressNote("train: rankers");

@@ -17,6 +17,7 @@
 #include "covisit/covisit_builder.h"
 #include "covisit/covisit_variants.h"
 #include "data/event_store.h"
+#include "data/item_categories.h"
 #include "embed/embed_params.h"
 #include "pipeline/ranker_training.h"
 #include "serve/item_table.h"
@@ -35,6 +36,9 @@ struct TrainParams {
   CovisitVariantParams variants;  // the variants' parameters
   EmbedParams embed;              // item2vec etc. (threads and seed are taken from above)
   RankerTrainingParams rankers;   // learned rankers (docs/rankers.md); threads from above
+  // Item categories (catalogue metadata, import --category); when set, written into the
+  // model as item_categories.bin, which serves the category_pop candidates. Not owned.
+  const ItemCategories* categories = nullptr;
 };
 
 struct StageTiming {

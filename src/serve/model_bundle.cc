@@ -4,9 +4,11 @@
 #include <filesystem>
 
 #include "candidates/candidate_registry.h"
+#include "candidates/category_lists.h"
 #include "core/str_cat.h"
 #include "covisit/covisit_variants.h"
 #include "data/event_store.h"
+#include "data/item_categories.h"
 #include "embed/train_embeddings.h"
 #include "io/artifact.h"
 
@@ -27,6 +29,9 @@ struct ModelBundle::Impl {
   // which never moves (held by unique_ptr).
   std::vector<std::pair<std::string, CovisitMatrix>> variants;  // (variant name, matrix)
   PopularityLists popularity_lists;
+  // Item categories (catalogue metadata) and their per-category lists: category_pop.
+  std::optional<ItemCategories> categories;
+  std::optional<CategoryLists> category_lists;
   std::unique_ptr<Merger> blend;
   std::array<std::vector<float>, kNumEventTypes> blend_weights;
   // The rankers (null without): they rank blend's candidates with ranker_features' columns.
@@ -159,6 +164,27 @@ PopularityLists PopularityFromItems(const ItemTable& items) {
   return PopularityLists::FromCounts(counts, PopularityListParams{}.max_items);
 }
 
+// Loads the item categories when the manifest lists them (a model trained with
+// --categories) and builds the per-category lists from the item table's counts.
+Status LoadCategories(ModelBundle::Impl& impl) {
+  const ManifestArtifact* a = impl.manifest.Find("item_categories");
+  if (a == nullptr) return absl::OkStatus();
+  if (a->kind != kItemCategoriesKind) {
+    return absl::DataLossError(StrCat(impl.dir, "/", kManifestFile,
+                                      ": artifact \"item_categories\" has kind \"", a->kind,
+                                      "\", want \"", kItemCategoriesKind, "\""));
+  }
+  SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kItemCategoriesVersion));
+  SR_ASSIGN_OR_RETURN(impl.categories, ItemCategories::Open(impl.dir + "/" + a->file));
+  const size_t n = impl.items.num_items();
+  std::vector<uint32_t> counts(n, 0);
+  for (ItemIndex i = 0; i < n; ++i) {
+    for (EventType t : kAllEventTypes) counts[i] += impl.items.count(i, t);
+  }
+  impl.category_lists = CategoryLists::Build(impl.items.item_ids(), counts, *impl.categories);
+  return absl::OkStatus();
+}
+
 // Loads the variants the manifest lists and, when there is at least one, builds the blend.
 Status LoadBlend(ModelBundle::Impl& impl) {
   const ModelManifest& m = impl.manifest;
@@ -181,11 +207,13 @@ Status LoadBlend(ModelBundle::Impl& impl) {
   if (impl.variants.empty()) return absl::OkStatus();  // an older model: the rules serve
 
   impl.popularity_lists = PopularityFromItems(impl.items);
+  SR_RETURN_IF_ERROR(LoadCategories(impl));
   CandidateResources r;
   r.covisit = {
       {"clicks", &impl.clicks}, {"carts_orders", &impl.carts_orders}, {"buy2buy", &impl.buy2buy}};
   for (const auto& [name, matrix] : impl.variants) r.covisit.emplace_back(name, &matrix);
   r.popularity = &impl.popularity_lists;
+  if (impl.category_lists) r.category_lists = &*impl.category_lists;
   if (impl.embeddings) {
     r.item_neighbors = &impl.embeddings->neighbors;
     r.embeddings = &impl.embeddings->table;

@@ -96,7 +96,11 @@ bool Better(const Scored& a, const Scored& b) {
 
 // Per-thread scratch: every buffer keeps its capacity between calls.
 struct Scratch {
-  std::vector<SessionEvent> events;    // known events, time order
+  std::vector<SessionEvent> events;  // known events, time order
+  // Every event, unknown aids as kNoItem, time order, with the aids beside: the Merger's
+  // view, as evaluate and the ranker training build it (category_pop looks unknown aids up).
+  std::vector<SessionEvent> all_events;
+  std::vector<ItemId> ctx_aids;
   std::vector<ItemIndex> unique;       // distinct aids, most recent first
   std::vector<ItemIndex> unique_buys;  // distinct carted/ordered aids, most recent first
   ItemScoreMap seen;                   // the session's own aids
@@ -170,20 +174,24 @@ class SessionRules {
     s_.unique_buys.clear();
     s_.seen.Clear();
     s_.buys_seen.Clear();
-    bool sorted = true;
+    s_.all_events.clear();
+    bool sorted = true, all_sorted = true;
     for (size_t i = 0; i < events.size(); ++i) {
       const Event& e = events[i];
       std::optional<ItemIndex> idx = b_.FindItem(e.aid);
+      if (!s_.all_events.empty() && e.ts < s_.all_events.back().ts) all_sorted = false;
+      s_.all_events.push_back({e.ts, static_cast<uint32_t>(i), idx.value_or(kNoItem), e.type});
       if (!idx) continue;  // unknown aids are ignored for scoring
       if (!s_.events.empty() && e.ts < s_.events.back().ts) sorted = false;
       s_.events.push_back({e.ts, static_cast<uint32_t>(i), *idx, e.type});
     }
-    if (!sorted) {
-      std::sort(s_.events.begin(), s_.events.end(),
-                [](const SessionEvent& a, const SessionEvent& c) {
-                  return a.ts != c.ts ? a.ts < c.ts : a.seq < c.seq;
-                });
-    }
+    auto by_time = [](const SessionEvent& a, const SessionEvent& c) {
+      return a.ts != c.ts ? a.ts < c.ts : a.seq < c.seq;
+    };
+    if (!sorted) std::sort(s_.events.begin(), s_.events.end(), by_time);
+    if (!all_sorted) std::sort(s_.all_events.begin(), s_.all_events.end(), by_time);
+    s_.ctx_aids.clear();
+    for (const SessionEvent& e : s_.all_events) s_.ctx_aids.push_back(events[e.seq].aid);
     for (size_t i = s_.events.size(); i-- > 0;) {
       const SessionEvent& e = s_.events[i];
       if (!s_.seen.Contains(e.item)) {
@@ -300,9 +308,9 @@ class SessionRules {
 // Popularity ranking that fills type t's list.
 PopularityList FillList(int t) { return t == 0 ? PopularityList::kClicks : PopularityList::kBuys; }
 
-// The Merger's view of the session SessionRules::Prepare left in the scratch (known items,
-// time order), with the merger scratch sized for this bundle's catalogue. Shared by the
-// blend and the rankers.
+// The Merger's view of the session SessionRules::Prepare left in the scratch (every event,
+// unknown aids as kNoItem, time order, with the external ids), with the merger scratch
+// sized for this bundle's catalogue. Shared by the blend and the rankers.
 SessionContext MergerContext(const ModelBundle& b, Scratch& s, bool include_seen) {
   const size_t n = b.items().num_items();
   if (!s.merger || s.merger->candidates.num_items() != n) {
@@ -311,12 +319,12 @@ SessionContext MergerContext(const ModelBundle& b, Scratch& s, bool include_seen
   s.ctx_items.clear();
   s.ctx_ts.clear();
   s.ctx_types.clear();
-  for (const SessionEvent& e : s.events) {
+  for (const SessionEvent& e : s.all_events) {
     s.ctx_items.push_back(e.item);
     s.ctx_ts.push_back(static_cast<uint32_t>(e.ts));
     s.ctx_types.push_back(static_cast<uint8_t>(e.type));
   }
-  return SessionContext{s.ctx_items, s.ctx_ts, s.ctx_types, !include_seen};
+  return SessionContext{s.ctx_items, s.ctx_ts, s.ctx_types, !include_seen, s.ctx_aids};
 }
 
 // The merged-candidate blend for the current session (uses the events SessionRules::Prepare
