@@ -108,27 +108,27 @@ inline void PrefetchRow(const float* row, size_t dim, bool for_write) {
   }
 }
 
-// One skip-gram window with shared negatives (Ji et al. 2016, "Parallelizing Word2Vec in
-// Shared and Distributed Memory"): the input rows of the window's contexts are trained
-// against the same T output rows (target 0 = the center, label 1; the others negatives,
-// label 0). word2vec draws fresh negatives per (center, context) pair; at 170k items each
-// is a cache miss, and loading T rows per window instead of per pair is what makes this
-// loop fast. The pairs are still applied one context after the other, as word2vec does
-// (Ji et al.'s C x T minibatch, all dots before any update, measured worse: win rate 0.773
-// vs 0.784 on the 2M-event slice, docs/embeddings.md). `grad` holds dim floats.
+// One skip-gram window, as word2vec: the input row of each of the window's c_n contexts
+// against the center's output row (label 1) and that pair's own `negatives` output rows
+// (label 0; `negs` holds c_n x negatives items, drawn ahead so they could be prefetched; a
+// negative equal to the center is skipped), pair after pair. `grad` holds dim floats.
 // Compiled for x86-64-v3 (AVX2 + FMA) and baseline x86-64; the loader picks one at start.
+// (Negatives shared by the whole window, Ji et al. 2016, load 6x fewer random rows, but
+// diverged to inf at the 20M-event scale with 2 threads: docs/embeddings.md, session 5.)
 __attribute__((target_clones("arch=x86-64-v3", "default"))) void TrainWindow(
-    float* in, float* out, size_t dim, const ItemIndex* ctx, int c_n, const ItemIndex* tgt, int t_n,
-    float lr, const SigmoidTable& sigmoid, float* grad) {
+    float* in, float* out, size_t dim, const ItemIndex* ctx, int c_n, ItemIndex center,
+    const ItemIndex* negs, int negatives, float lr, const SigmoidTable& sigmoid, float* grad) {
   for (int j = 0; j < c_n; ++j) {
     float* x = in + size_t{ctx[j]} * dim;
     std::fill(grad, grad + dim, 0.0f);
-    for (int t = 0; t < t_n; ++t) {
-      float* y = out + size_t{tgt[t]} * dim;
+    for (int d = 0; d <= negatives; ++d) {
+      const ItemIndex target = d == 0 ? center : negs[j * negatives + d - 1];
+      if (d > 0 && target == center) continue;
+      float* y = out + size_t{target} * dim;
       float f = 0.0f;
 #pragma omp simd reduction(+ : f)
       for (size_t k = 0; k < dim; ++k) f += x[k] * y[k];
-      const float gt = ((t == 0 ? 1.0f : 0.0f) - sigmoid(f)) * lr;
+      const float gt = ((d == 0 ? 1.0f : 0.0f) - sigmoid(f)) * lr;
 #pragma omp simd
       for (size_t k = 0; k < dim; ++k) {
         grad[k] += gt * y[k];
@@ -191,8 +191,9 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
     const int nt = omp_get_num_threads();
     Rng rng{p.seed ^ (0xD1B54A32D192ED03ULL * uint64_t(tid + 1))};
     const size_t begin = n_sessions * tid / nt, end = n_sessions * (tid + 1) / nt;
-    std::vector<ItemIndex> seq, kept, negs, ctx, tgt;
+    std::vector<ItemIndex> seq, kept, negs, ctx;
     std::vector<int> shrink;
+    std::vector<size_t> first;  // first[i]: center i's negatives in negs
     std::vector<float> grad(dim);
     uint64_t local = 0;
     float lr = lr0;
@@ -212,20 +213,25 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
         }
         const int n = static_cast<int>(kept.size());
         if (n < 2) continue;
-        // The session's random draws first (window shrink as word2vec, then the center's
+        // The session's random draws first (window shrink as word2vec, then each pair's
         // negatives), so the next center's rows can be prefetched while this one trains.
         shrink.resize(n);
-        negs.resize(size_t(n) * negatives);
+        first.resize(n + 1);
+        first[0] = 0;
         for (int i = 0; i < n; ++i) {
           shrink[i] = window - static_cast<int>(rng.Below(window));
-          for (int d = 0; d < negatives; ++d) negs[size_t(i) * negatives + d] = sampler.Sample(rng);
+          const int lo = std::max(0, i - shrink[i]), hi = std::min(n - 1, i + shrink[i]);
+          int c = 0;
+          for (int j = lo; j <= hi; ++j) c += (j != i && kept[j] != kept[i]) ? 1 : 0;
+          first[i + 1] = first[i] + size_t(c) * negatives;
         }
+        negs.resize(first[n]);
+        for (ItemIndex& neg : negs) neg = sampler.Sample(rng);
         for (int i = 0; i < n; ++i) {
           if (i + 1 < n) {
             PrefetchRow(out.data() + size_t{kept[i + 1]} * dim, dim, true);
-            for (int d = 0; d < negatives; ++d) {
-              PrefetchRow(out.data() + size_t{negs[size_t(i + 1) * negatives + d]} * dim, dim,
-                          true);
+            for (size_t e = first[i + 1]; e < first[i + 2]; ++e) {
+              PrefetchRow(out.data() + size_t{negs[e]} * dim, dim, true);
             }
             if (i + 1 + window < n) {
               PrefetchRow(in.data() + size_t{kept[i + 1 + window]} * dim, dim, true);
@@ -238,13 +244,8 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
             if (j != i && kept[j] != center) ctx.push_back(kept[j]);
           }
           if (ctx.empty()) continue;
-          tgt.assign(1, center);
-          for (int d = 0; d < negatives; ++d) {
-            const ItemIndex neg = negs[size_t(i) * negatives + d];
-            if (neg != center) tgt.push_back(neg);
-          }
-          TrainWindow(in.data(), out.data(), dim, ctx.data(), static_cast<int>(ctx.size()),
-                      tgt.data(), static_cast<int>(tgt.size()), lr, sigmoid, grad.data());
+          TrainWindow(in.data(), out.data(), dim, ctx.data(), static_cast<int>(ctx.size()), center,
+                      negs.data() + first[i], negatives, lr, sigmoid, grad.data());
         }
       }
     }
@@ -254,11 +255,10 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<uint8_t> has(vocab.trained);
   std::vector<ItemId> ids(train.item_ids().begin(), train.item_ids().end());
-  std::string meta =
-      StrCat("{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads,
-             ",\"epochs_run\":", epochs, ",\"items\":", n_items,
-             ",\"items_trained\":", vocab.num_trained, ",\"tokens_per_epoch\":", vocab.num_tokens,
-             ",\"negatives\":\"shared per window\"", ",\"train_seconds\":", secs, "}");
+  std::string meta = StrCat(
+      "{\"params\":", EmbedParamsJson(p), ",\"threads_used\":", threads, ",\"epochs_run\":", epochs,
+      ",\"items\":", n_items, ",\"items_trained\":", vocab.num_trained,
+      ",\"tokens_per_epoch\":", vocab.num_tokens, ",\"train_seconds\":", secs, "}");
   // in + out: the input vectors alone relate items that share contexts (second order);
   // the sum also carries in(a)·out(b), the direct co-occurrence the skip-gram fits, which
   // is most of what a sparse catalogue has (docs/embeddings.md, measured).
