@@ -88,7 +88,7 @@ class SigmoidTable {
   }
   float operator()(float x) const {
     if (x >= kMax) return 1.0f;
-    if (x <= -kMax) return 0.0f;
+    if (!(x > -kMax)) return 0.0f;  // also NaN (a diverged run; TrainSgns reports it)
     return t_[static_cast<int>((x + kMax) * (kSize / kMax / 2))];
   }
 
@@ -264,6 +264,15 @@ StatusOr<EmbeddingTable> TrainSgns(const EventStore& train, const EmbedParams& p
   // is most of what a sparse catalogue has (docs/embeddings.md, measured).
   if (p.add_output_vectors) {
     for (size_t i = 0; i < in.size(); ++i) in[i] += out[i];
+  }
+  // Too large a learning rate makes SGD diverge (rows grow to inf, then NaN): an error,
+  // not vectors that poison every cosine.
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!std::isfinite(in[i])) {
+      return absl::FailedPreconditionError(
+          StrCat("item2vec diverged (non-finite vector of item ", train.item_ids()[i / dim],
+                 ") with learning_rate ", p.learning_rate, ": lower it"));
+    }
   }
   Matrix().swap(out);  // freed before the copy: peak stays at two matrices
   std::vector<float> vectors(in.begin(), in.end());

@@ -173,6 +173,19 @@ TEST(Sgns, RejectsStoreWithoutPairsAndBadParams) {
   EXPECT_NE(std::string(r.status().message()).find("negatives"), std::string::npos);
 }
 
+// learning_rate 1 (the top of its range) makes SGD diverge on this store: an error naming
+// the parameter, not a crash in the sigmoid table or NaN vectors.
+TEST(Sgns, DivergenceIsAnErrorNotACrash) {
+  const EventStore store = ClusteredStore(300, 4, 10, 1);
+  EmbedParams p = SmallParams();
+  p.learning_rate = 1.0f;
+  p.epochs = 50;
+  auto t = TrainSgns(store, p);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(t.status().message()).find("learning_rate"), std::string::npos);
+}
+
 TEST(FastText, TrainsClusteredItemsWithoutSubwords) {
   const EventStore store = ClusteredStore(600, 4, 10, 3);
   EmbedParams p = SmallParams();
