@@ -345,11 +345,12 @@ void Handlers::AdminReload(const HttpRequestView& req, HttpAnswer* out) const {
         dir = j["model_dir"].get<std::string>();
       }
     }
-    if (!r.Trigger(dir)) return Error(409, "a reload is already in progress", out);
+    // The started directory comes from Trigger itself: a fast load may already have
+    // finished (and cleared state().loading_dir) by the time this answer is written.
+    std::string started;
+    if (!r.Trigger(dir, &started)) return Error(409, "a reload is already in progress", out);
     out->status = 202;
-    out->body = nlohmann::json{{"status", "loading"},
-                               {"model_dir", dir.empty() ? r.state().loading_dir : dir}}
-                    .dump();
+    out->body = nlohmann::json{{"status", "loading"}, {"model_dir", started}}.dump();
     return;
   }
   const ReloadState st = r.state();

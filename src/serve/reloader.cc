@@ -19,11 +19,12 @@ Reloader::~Reloader() {
   if (worker_.joinable()) worker_.join();
 }
 
-bool Reloader::Trigger(const std::string& dir) {
+bool Reloader::Trigger(const std::string& dir, std::string* started) {
   std::lock_guard<std::mutex> lock(mu_);
   if (state_.loading) return false;
   state_.loading = true;
   state_.loading_dir = dir.empty() ? default_dir_ : dir;
+  if (started != nullptr) *started = state_.loading_dir;
   // The previous load has finished (loading was false), so this join does not block long.
   if (worker_.joinable()) worker_.join();
   worker_ = std::thread(&Reloader::Load, this, state_.loading_dir);

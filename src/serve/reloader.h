@@ -46,8 +46,9 @@ class Reloader {
   Reloader& operator=(const Reloader&) = delete;
 
   // Starts loading `dir` (empty: the default) in the background; false when a load is
-  // already running.
-  bool Trigger(const std::string& dir = "");
+  // already running. `started` (may be null) gets the directory this load reads, set before
+  // the load can finish (state().loading_dir is cleared when it does).
+  bool Trigger(const std::string& dir = "", std::string* started = nullptr);
   // Blocks until no load is running.
   void Wait();
   ReloadState state() const;
