@@ -120,9 +120,15 @@ constexpr Required kEmbedding[] = {
     {"item_index", kAnnIndexKind, kAnnIndexVersion},
 };
 
-// Checks that the file listed in the manifest exists, has the listed kind, and is the very
-// file the manifest describes (size and CRC), then validates the container.
-Status CheckListed(const std::string& dir, const ManifestArtifact& a, uint32_t max_version) {
+// Checks that the manifest lists `a` with the kind its role needs, that the file exists, has
+// that kind, and is the very file the manifest describes (size and CRC), then validates the
+// container.
+Status CheckListed(const std::string& dir, const ManifestArtifact& a, std::string_view kind,
+                   uint32_t max_version) {
+  if (a.kind != kind) {
+    return absl::DataLossError(StrCat(dir, "/", kManifestFile, ": artifact \"", a.name,
+                                      "\" has kind \"", a.kind, "\", want \"", kind, "\""));
+  }
   const std::string path = dir + "/" + a.file;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -169,12 +175,7 @@ PopularityLists PopularityFromItems(const ItemTable& items) {
 Status LoadCategories(ModelBundle::Impl& impl) {
   const ManifestArtifact* a = impl.manifest.Find("item_categories");
   if (a == nullptr) return absl::OkStatus();
-  if (a->kind != kItemCategoriesKind) {
-    return absl::DataLossError(StrCat(impl.dir, "/", kManifestFile,
-                                      ": artifact \"item_categories\" has kind \"", a->kind,
-                                      "\", want \"", kItemCategoriesKind, "\""));
-  }
-  SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kItemCategoriesVersion));
+  SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kItemCategoriesKind, kItemCategoriesVersion));
   SR_ASSIGN_OR_RETURN(impl.categories, ItemCategories::Open(impl.dir + "/" + a->file));
   const size_t n = impl.items.num_items();
   std::vector<uint32_t> counts(n, 0);
@@ -194,12 +195,7 @@ Status LoadBlend(ModelBundle::Impl& impl) {
     const std::string name = StrCat("covisit_", CovisitVariantName(v));
     const ManifestArtifact* a = m.Find(name);
     if (a == nullptr) continue;
-    if (a->kind != kCovisitKind) {
-      return absl::DataLossError(StrCat(impl.dir, "/", kManifestFile, ": artifact \"", name,
-                                        "\" has kind \"", a->kind, "\", want \"", kCovisitKind,
-                                        "\""));
-    }
-    SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kCovisitVersion));
+    SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kCovisitKind, kCovisitVersion));
     SR_ASSIGN_OR_RETURN(CovisitMatrix matrix, CovisitMatrix::Open(impl.dir + "/" + a->file));
     SR_RETURN_IF_ERROR(CheckRows(impl.dir, *a, matrix, n));
     impl.variants.emplace_back(std::string(CovisitVariantName(v)), std::move(matrix));
@@ -273,11 +269,7 @@ StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& 
       return absl::DataLossError(
           StrCat(manifest_path, ": no artifact \"", r.name, "\" listed (incomplete model)"));
     }
-    if (a->kind != r.kind) {
-      return absl::DataLossError(StrCat(manifest_path, ": artifact \"", r.name, "\" has kind \"",
-                                        a->kind, "\", want \"", r.kind, "\""));
-    }
-    SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.max_version));
+    SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.kind, r.max_version));
   }
   auto path_of = [&](const char* name) { return dir + "/" + m.Find(name)->file; };
   SR_ASSIGN_OR_RETURN(impl->items, ItemTable::Open(path_of("items")));
@@ -297,11 +289,11 @@ StatusOr<std::shared_ptr<const ModelBundle>> LoadModelBundle(const std::string& 
     for (const Required& r : kEmbedding) {
       const ManifestArtifact* a = m.Find(r.name);
       if (a == nullptr && std::string_view(r.name) == "item_index") continue;
-      if (a == nullptr || a->kind != r.kind) {
-        return absl::DataLossError(StrCat(manifest_path, ": artifact \"", r.name,
-                                          "\" missing or not of kind \"", r.kind, "\""));
+      if (a == nullptr) {
+        return absl::DataLossError(
+            StrCat(manifest_path, ": artifact \"", r.name, "\" missing (embeddings are listed)"));
       }
-      SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.max_version));
+      SR_RETURN_IF_ERROR(CheckListed(dir, *a, r.kind, r.max_version));
     }
     SR_ASSIGN_OR_RETURN(impl->embeddings, LoadEmbeddingArtifacts(dir));
     if (impl->embeddings->table.num_items() != n) {

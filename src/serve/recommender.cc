@@ -175,23 +175,26 @@ class SessionRules {
     s_.seen.Clear();
     s_.buys_seen.Clear();
     s_.all_events.clear();
-    bool sorted = true, all_sorted = true;
+    bool sorted = true;
     for (size_t i = 0; i < events.size(); ++i) {
       const Event& e = events[i];
-      std::optional<ItemIndex> idx = b_.FindItem(e.aid);
-      if (!s_.all_events.empty() && e.ts < s_.all_events.back().ts) all_sorted = false;
-      s_.all_events.push_back({e.ts, static_cast<uint32_t>(i), idx.value_or(kNoItem), e.type});
-      if (!idx) continue;  // unknown aids are ignored for scoring
-      if (!s_.events.empty() && e.ts < s_.events.back().ts) sorted = false;
-      s_.events.push_back({e.ts, static_cast<uint32_t>(i), *idx, e.type});
+      if (!s_.all_events.empty() && e.ts < s_.all_events.back().ts) sorted = false;
+      s_.all_events.push_back(
+          {e.ts, static_cast<uint32_t>(i), b_.FindItem(e.aid).value_or(kNoItem), e.type});
     }
-    auto by_time = [](const SessionEvent& a, const SessionEvent& c) {
-      return a.ts != c.ts ? a.ts < c.ts : a.seq < c.seq;
-    };
-    if (!sorted) std::sort(s_.events.begin(), s_.events.end(), by_time);
-    if (!all_sorted) std::sort(s_.all_events.begin(), s_.all_events.end(), by_time);
+    if (!sorted) {
+      std::sort(s_.all_events.begin(), s_.all_events.end(),
+                [](const SessionEvent& a, const SessionEvent& c) {
+                  return a.ts != c.ts ? a.ts < c.ts : a.seq < c.seq;
+                });
+    }
+    // The known events (unknown aids are ignored for scoring) and the Merger's aids, in the
+    // same time order.
     s_.ctx_aids.clear();
-    for (const SessionEvent& e : s_.all_events) s_.ctx_aids.push_back(events[e.seq].aid);
+    for (const SessionEvent& e : s_.all_events) {
+      s_.ctx_aids.push_back(events[e.seq].aid);
+      if (e.item != kNoItem) s_.events.push_back(e);
+    }
     for (size_t i = s_.events.size(); i-- > 0;) {
       const SessionEvent& e = s_.events[i];
       if (!s_.seen.Contains(e.item)) {
