@@ -7,7 +7,10 @@
 //                       [--threads N] [--seeds S] [--epochs E] [--min-count M]
 //                       [--min-tokens T] [--window W] [--negatives N] [--lr R]
 //                       [--subsample X] [--center 0|1] [--in-plus-out 0|1]
+//                       [--categories 0|1] [--item-weight A] [--category-only 0|1]
 //       (every embedding flag defaults to EmbedParams' default; --threads to 2)
+//       The preset's category column (taobao, rees46) is imported as catalogue metadata
+//       and mixed into the item vectors (embed/category_vectors.h) unless --categories 0.
 //       imports FILE with the preset (or maps the event store EVENTS), splits by time (train:
 //       SplitOtto's training part; test: the full sessions that start after split_ts), trains item
 //       vectors for each seed 1..S and prints the next-item similarity check
@@ -31,6 +34,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -40,7 +44,6 @@
 #include "data/load.h"
 #include "data/split.h"
 #include "embed/embed_quality.h"
-#include "embed/fasttext_trainer.h"
 #include "embed/sgns.h"
 #include "embed/train_embeddings.h"
 
@@ -158,6 +161,10 @@ EmbedParams ParamsFrom(const std::map<std::string, std::string>& f) {
   p.neighbors.ef_construction = std::stoi(num("--ef-construction", p.neighbors.ef_construction));
   p.neighbors.ef_search = std::stoi(num("--ef-search", p.neighbors.ef_search));
   p.neighbors.exact_below = std::stoull(num("--exact-below", p.neighbors.exact_below));
+  p.category.enabled = Get(f, "--categories", p.category.enabled ? "1" : "0") == "1";
+  p.category.item_weight = std::stof(num("--item-weight", p.category.item_weight));
+  p.category.category_only_items =
+      Get(f, "--category-only", p.category.category_only_items ? "1" : "0") == "1";
   return p;
 }
 
@@ -198,17 +205,22 @@ int Ann(const std::map<std::string, std::string>& f) {
   return 0;
 }
 
-StatusOr<EventStore> ImportOrLoad(const std::map<std::string, std::string>& f) {
+// The preset import also fills `categories` when the preset has a category column.
+StatusOr<EventStore> ImportOrLoad(const std::map<std::string, std::string>& f,
+                                  ItemCategoriesBuilder* categories) {
   if (f.count("--store")) return LoadEventStore(f.at("--store"));
   DelimitedImportOptions opt;
   SR_RETURN_IF_ERROR(ApplyImportPreset(Get(f, "--preset", "rees46"), &opt));
   opt.inputs = {{Get(f, "--input", "")}};
-  return ImportDelimited(opt);
+  return ImportDelimited(opt, nullptr, categories);
 }
 
 int Quality(const std::map<std::string, std::string>& f) {
-  auto data = ImportOrLoad(f);
+  ItemCategoriesBuilder builder;
+  auto data = ImportOrLoad(f, &builder);
   if (!data.ok()) return Fail(data.status());
+  std::optional<ItemCategories> categories;
+  if (builder.num_pairs() > 0) categories = ItemCategories::Build(std::move(builder));
   SplitParams sp;
   sp.days = std::stod(Get(f, "--days", "0.02"));
   auto split = SplitOtto(*data, sp);
@@ -223,9 +235,11 @@ int Quality(const std::map<std::string, std::string>& f) {
   }
   const EventStore test = tb.Finish();
   std::printf(
-      "data %zu sessions %zu events; train %zu sessions %zu events %zu items; test %zu sessions\n",
+      "data %zu sessions %zu events; train %zu sessions %zu events %zu items; test %zu sessions; "
+      "categories: %zu items, %zu categories\n",
       data->num_sessions(), data->num_events(), split->train.num_sessions(),
-      split->train.num_events(), split->train.num_items(), test.num_sessions());
+      split->train.num_events(), split->train.num_items(), test.num_sessions(),
+      categories ? categories->num_items() : 0, categories ? categories->num_categories() : 0);
   EmbedParams p = ParamsFrom(f);
   const int seeds = std::stoi(Get(f, "--seeds", "5"));
   double sum = 0, secs = 0, cos_next = 0, cos_rnd = 0;
@@ -233,16 +247,24 @@ int Quality(const std::map<std::string, std::string>& f) {
   for (int seed = 1; seed <= seeds; ++seed) {
     p.seed = seed;
     const auto t = std::chrono::steady_clock::now();
-    auto table = p.trainer == EmbedTrainer::kSgns ? TrainSgns(split->train, p)
-                                                  : TrainFastText(split->train, p, dir.string());
+    auto table =
+        TrainItemVectors(split->train, p, categories ? &*categories : nullptr, dir.string());
     secs += Secs(t);
     if (!table.ok()) return Fail(table.status());
-    const NextItemSimilarity r = EvaluateNextItemSimilarity(*table, test, seed, &split->train);
+    std::vector<uint32_t> group;
+    if (categories) {
+      for (ItemId aid : table->item_ids()) group.push_back(categories->CategoryOf(aid));
+    }
+    const NextItemSimilarity r =
+        EvaluateNextItemSimilarity(*table, test, seed, &split->train, group);
+    const bool mixed = table->meta().find("\"category_mix\":{\"mixed\":true") != std::string::npos;
     std::printf(
-        "seed %d: vectors %zu/%zu, evaluated %zu/%zu sessions, win rate %.4f "
-        "(cos next %.3f, cos random %.3f); co-occurring in training %zu, won %zu\n",
-        seed, table->num_with_vector(), table->num_items(), r.evaluated, r.sessions, r.win_rate,
-        r.mean_cos_next, r.mean_cos_random, r.cooccurring, r.wins_cooccurring);
+        "seed %d: vectors %zu/%zu%s, evaluated %zu/%zu sessions, win rate %.4f "
+        "(cos next %.3f, cos random %.3f); co-occurring in training %zu, won %zu; "
+        "same category %zu, won %zu\n",
+        seed, table->num_with_vector(), table->num_items(), mixed ? " (categories mixed)" : "",
+        r.evaluated, r.sessions, r.win_rate, r.mean_cos_next, r.mean_cos_random, r.cooccurring,
+        r.wins_cooccurring, r.same_group, r.wins_same_group);
     sum += r.win_rate;
     cos_next += r.mean_cos_next;
     cos_rnd += r.mean_cos_random;

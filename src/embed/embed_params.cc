@@ -45,27 +45,33 @@ Status ValidateEmbedParams(const EmbedParams& p) {
   if (p.neighbors.ef_construction < 1) return OutOfRange("neighbors.ef_construction", ">= 1");
   if (p.neighbors.ef_search < 1) return OutOfRange("neighbors.ef_search", ">= 1");
   if (p.store.last_days < 0) return OutOfRange("store.last_days", ">= 0");
+  if (!(p.category.item_weight >= 0.0f && p.category.item_weight <= 1.0f)) {
+    return OutOfRange("category.item_weight", "in [0, 1]");
+  }
   return absl::OkStatus();
 }
 
 std::string EmbedParamsJson(const EmbedParams& p) {
   const auto& s = p.session;
-  return StrCat("{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
-                "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
-                ",\"epochs\":", p.epochs, ",\"min_tokens\":", p.min_tokens,
-                ",\"max_auto_epochs\":", p.max_auto_epochs, ",\"min_count\":", p.min_count,
-                ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
-                ",\"center\":", p.center ? "true" : "false",
-                ",\"add_output_vectors\":", p.add_output_vectors ? "true" : "false",
-                ",\"threads\":", p.threads, ",\"seed\":", p.seed,
-                ",\"session\":{\"type_weights\":[", s.type_weights[0], ",", s.type_weights[1], ",",
-                s.type_weights[2], "],\"half_life_events\":", s.half_life_events,
-                "},\"neighbors\":{\"k\":", p.neighbors.k,
-                ",\"exact_below\":", p.neighbors.exact_below, ",\"hnsw_m\":", p.neighbors.hnsw_m,
-                ",\"ef_construction\":", p.neighbors.ef_construction,
-                ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
-                p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
-                "\",\"last_days\":", p.store.last_days, "}}");
+  return StrCat(
+      "{\"trainer\":\"", p.trainer == EmbedTrainer::kSgns ? "sgns" : "fasttext",
+      "\",\"dim\":", p.dim, ",\"window\":", p.window, ",\"negatives\":", p.negatives,
+      ",\"epochs\":", p.epochs, ",\"min_tokens\":", p.min_tokens,
+      ",\"max_auto_epochs\":", p.max_auto_epochs, ",\"min_count\":", p.min_count,
+      ",\"learning_rate\":", p.learning_rate, ",\"subsample\":", p.subsample,
+      ",\"center\":", p.center ? "true" : "false",
+      ",\"add_output_vectors\":", p.add_output_vectors ? "true" : "false",
+      ",\"threads\":", p.threads, ",\"seed\":", p.seed, ",\"session\":{\"type_weights\":[",
+      s.type_weights[0], ",", s.type_weights[1], ",", s.type_weights[2],
+      "],\"half_life_events\":", s.half_life_events, "},\"neighbors\":{\"k\":", p.neighbors.k,
+      ",\"exact_below\":", p.neighbors.exact_below, ",\"hnsw_m\":", p.neighbors.hnsw_m,
+      ",\"ef_construction\":", p.neighbors.ef_construction,
+      ",\"ef_search\":", p.neighbors.ef_search, "},\"store\":{\"encoding\":\"",
+      p.store.encoding == RowEncoding::kFloat32 ? "float32" : "int8",
+      "\",\"last_days\":", p.store.last_days,
+      "},\"category\":{\"enabled\":", p.category.enabled ? "true" : "false",
+      ",\"item_weight\":", p.category.item_weight,
+      ",\"category_only_items\":", p.category.category_only_items ? "true" : "false", "}}");
 }
 
 int EffectiveEpochs(const EmbedParams& p, uint64_t tokens_per_epoch) {

@@ -47,6 +47,16 @@ struct SessionStoreParams {
                       // newest event; 0 keeps all
 };
 
+// Category side information (EGES-style, embed/category_vectors.h): used only when the
+// training call gets item categories (train --categories).
+struct CategoryMixParams {
+  bool enabled = true;       // mix category vectors into the item vectors when given
+  float item_weight = 0.2f;  // a in normalize(a * item + (1 - a) * category); in [0, 1]
+  // Items seen in training (>= min_count events) that SGNS could not train (only in
+  // sessions without another vocabulary item) get their category's vector (a = 0).
+  bool category_only_items = false;
+};
+
 struct EmbedParams {
   EmbedTrainer trainer = EmbedTrainer::kSgns;  // which trainer (see above)
   int dim = 128;                               // vector dimension
@@ -66,6 +76,7 @@ struct EmbedParams {
   SessionEmbeddingParams session;
   NeighborParams neighbors;
   SessionStoreParams store;
+  CategoryMixParams category;
 };
 
 // Checks every field's range; the error names the field.

@@ -34,8 +34,10 @@ std::unordered_set<uint64_t> SessionPairs(const EventStore& train) {
 }  // namespace
 
 NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const EventStore& test,
-                                              uint64_t seed, const EventStore* train) {
+                                              uint64_t seed, const EventStore* train,
+                                              std::span<const uint32_t> group) {
   NextItemSimilarity r;
+  SR_CHECK(group.empty() || group.size() == table.num_items());
   std::unordered_set<uint64_t> pairs;
   if (train != nullptr) {
     SR_CHECK(train->num_items() == table.num_items());
@@ -76,6 +78,10 @@ NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const
     if (pairs.count(PairKey(last, next)) != 0) {
       ++r.cooccurring;
       r.wins_cooccurring += win ? 1 : 0;
+    }
+    if (!group.empty() && group[last] != UINT32_MAX && group[last] == group[next]) {
+      ++r.same_group;
+      r.wins_same_group += win ? 1 : 0;
     }
     r.mean_cos_next += c_next;
     r.mean_cos_random += c_rnd;

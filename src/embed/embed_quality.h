@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "data/event_store.h"
 #include "embed/embedding_table.h"
@@ -30,11 +31,16 @@ struct NextItemSimilarity {
   double mean_cos_random = 0;
   size_t cooccurring = 0;       // evaluated pairs whose items share a training session
   size_t wins_cooccurring = 0;  // wins among those
+  size_t same_group = 0;        // evaluated pairs whose items share a group (e.g. category)
+  size_t wins_same_group = 0;   // wins among those
 };
 
 // `train` may be null (then cooccurring stays 0); otherwise it must be the store the
-// table was trained on (same item table).
+// table was trained on (same item table). `group` (optional, one entry per table row, e.g.
+// the item's category; UINT32_MAX = none) splits the result by whether last and next share
+// a group (then same_group counts them).
 NextItemSimilarity EvaluateNextItemSimilarity(const EmbeddingTable& table, const EventStore& test,
-                                              uint64_t seed, const EventStore* train = nullptr);
+                                              uint64_t seed, const EventStore* train = nullptr,
+                                              std::span<const uint32_t> group = {});
 
 }  // namespace sessionrec

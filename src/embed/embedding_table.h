@@ -54,6 +54,8 @@ class EmbeddingTable {
   void DotRows(std::span<const float> q, std::span<const ItemIndex> items,
                std::span<float> out) const;
   const std::string& meta() const { return meta_; }
+  // Replaces the meta text (written by Save); the rows stay as they are.
+  void set_meta(std::string meta) { meta_ = std::move(meta); }
 
   Status Save(const std::string& path) const;
   // Maps and validates: shape consistent, flags 0/1, flagged rows finite with unit length

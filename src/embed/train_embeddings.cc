@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/str_cat.h"
+#include "embed/category_vectors.h"
 #include "embed/fasttext_trainer.h"
 #include "embed/sgns.h"
 
@@ -20,18 +21,39 @@ std::string InDir(const std::string& dir, const char* file) {
 
 }  // namespace
 
+StatusOr<EmbeddingTable> TrainItemVectors(const EventStore& train, const EmbedParams& params,
+                                          const ItemCategories* categories,
+                                          const std::string& work_dir) {
+  StatusOr<EmbeddingTable> items = params.trainer == EmbedTrainer::kSgns
+                                       ? TrainSgns(train, params)
+                                       : TrainFastText(train, params, work_dir);
+  SR_RETURN_IF_ERROR(items.status());
+  auto unmixed = [&](std::string_view reason) {
+    items->set_meta(AddMetaMember(items->meta(), "category_mix",
+                                  StrCat("{\"mixed\":false,\"reason\":\"", reason, "\"}")));
+    return std::move(items);
+  };
+  if (categories == nullptr) return unmixed("no categories given");
+  if (!params.category.enabled) return unmixed("disabled");
+  StatusOr<EmbeddingTable> cats = TrainCategoryVectors(train, *categories, params);
+  // A log whose sessions never hold two categories has nothing to learn from them: the
+  // item vectors stay as they are, and the meta says why.
+  if (absl::IsNotFound(cats.status())) return unmixed(std::string(cats.status().message()));
+  SR_RETURN_IF_ERROR(cats.status());
+  return MixCategoryVectors(train, *items, *cats, *categories, params);
+}
+
 StatusOr<EmbedTrainStats> TrainEmbeddingArtifacts(const EventStore& train,
                                                   const EmbedParams& params,
-                                                  const std::string& model_dir) {
+                                                  const std::string& model_dir,
+                                                  const ItemCategories* categories) {
   SR_RETURN_IF_ERROR(ValidateEmbedParams(params));
   if (!std::filesystem::is_directory(model_dir)) {
     return absl::NotFoundError(StrCat(model_dir, ": model directory does not exist"));
   }
   EmbedTrainStats st;
   auto t = std::chrono::steady_clock::now();
-  StatusOr<EmbeddingTable> trained = params.trainer == EmbedTrainer::kSgns
-                                         ? TrainSgns(train, params)
-                                         : TrainFastText(train, params, model_dir);
+  StatusOr<EmbeddingTable> trained = TrainItemVectors(train, params, categories, model_dir);
   SR_RETURN_IF_ERROR(trained.status());
   const EmbeddingTable& table = *trained;
   st.train_seconds = SecondsSince(t);

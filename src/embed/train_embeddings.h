@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "data/event_store.h"
+#include "data/item_categories.h"
 #include "embed/ann_index.h"
 #include "embed/embed_params.h"
 #include "embed/embedding_table.h"
@@ -39,12 +40,21 @@ struct EmbedTrainStats {
   double session_seconds = 0;    // session embeddings
 };
 
-// Trains item vectors on `train` (params.trainer), then writes the four artifacts above
+// The item vectors of `train` (params.trainer; fastText writes its corpus into `work_dir`).
+// With `categories` (not owned; may be null) and params.category.enabled, category vectors
+// are mixed in (embed/category_vectors.h). The table's meta says in "category_mix" whether
+// they were ({"mixed":true,...}) or not ({"mixed":false,"reason":...}).
+StatusOr<EmbeddingTable> TrainItemVectors(const EventStore& train, const EmbedParams& params,
+                                          const ItemCategories* categories,
+                                          const std::string& work_dir);
+
+// Trains item vectors on `train` (TrainItemVectors), then writes the four artifacts above
 // into `model_dir` (which must exist). `train` is the training event store: its dense item
 // index is the row index of every artifact.
 StatusOr<EmbedTrainStats> TrainEmbeddingArtifacts(const EventStore& train,
                                                   const EmbedParams& params,
-                                                  const std::string& model_dir);
+                                                  const std::string& model_dir,
+                                                  const ItemCategories* categories = nullptr);
 
 // The loaded embedding artifacts. Not movable (the index points at the table): hold it by
 // unique_ptr. Immutable and thread-safe to read.
