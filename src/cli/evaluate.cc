@@ -49,6 +49,9 @@ struct EvaluateArgs {
   size_t session_embed_min_pool = SessionEmbedPoolParams{}.min_pool;
   // Item categories (import --category): the category_pop source.
   std::string categories;
+  // With categories: mix category vectors into the item vectors (embed/category_vectors.h).
+  bool category_vectors = true;
+  float category_item_weight = CategoryMixParams{}.item_weight;
   // --report (cli/evaluate_report.h).
   std::string report;
   std::string report_model_dir;
@@ -63,7 +66,8 @@ std::string ReportCommand(const EvaluateArgs& a) {
   return StrCat("sessionrec evaluate --data ", a.data, " --days ", a.days, " --seeds ", a.seeds,
                 " --seed ", a.seed_base, a.all_prefixes ? " --all-prefixes" : "",
                 a.candidates ? " --candidates" : "",
-                a.candidate_embeddings ? "" : " --no-candidate-embeddings");
+                a.candidate_embeddings ? "" : " --no-candidate-embeddings",
+                a.category_vectors ? "" : " --no-category-vectors");
 }
 
 EvaluateReportRequest ReportRequest(const EvaluateArgs& a) {
@@ -136,6 +140,8 @@ EvaluationParams PipelineParams(const EvaluateArgs& args) {
   p.all_prefixes = args.all_prefixes;
   p.k = args.k;
   p.threads = args.threads;
+  p.train.embed.category.enabled = args.category_vectors;
+  p.train.embed.category.item_weight = args.category_item_weight;
   p.train.rankers.candidates = args.rankers.candidates;
   p.train.rankers.train.booster.num_rounds = args.rankers.train.booster.num_rounds;
   p.train.rankers.train.booster.max_depth = args.rankers.train.booster.max_depth;
@@ -170,6 +176,8 @@ Status RunPipeline(const EvaluateArgs& args) {
     cp.seed_base = args.seed_base;
     cp.threads = args.threads;
     cp.embeddings = args.candidate_embeddings;
+    cp.embed.category.enabled = args.category_vectors;
+    cp.embed.category.item_weight = args.category_item_weight;
     cp.session_embed_pool.min_pool = args.session_embed_min_pool;
     if (categories) cp.categories = &*categories;
     SR_ASSIGN_OR_RETURN(candidates, RunCandidateRecall(data, args.data, cp));
@@ -267,6 +275,12 @@ void RegisterEvaluate(CLI::App& app) {
   sub->add_option("--categories", args->categories,
                   "pipeline: item categories written by import (--category), for the "
                   "category_pop candidates (and the rankers' features of that source)");
+  sub->add_flag("!--no-category-vectors", args->category_vectors,
+                "pipeline, with --categories: keep the item vectors free of category vectors");
+  sub->add_option("--category-item-weight", args->category_item_weight,
+                  "pipeline: a in item vector = normalize(a * item + (1 - a) * category)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--session-embed-min-pool", args->session_embed_min_pool,
                   "pipeline --candidates: items session_embed scores per session (at least)")
       ->capture_default_str();

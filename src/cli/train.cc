@@ -101,7 +101,13 @@ void RegisterTrain(CLI::App& app) {
   sub->add_option("--only", args->only, "train only this stage: covisit");
   sub->add_option("--categories", args->categories,
                   "item categories written by import --category (catalogue metadata): the "
-                  "category_pop candidates");
+                  "category_pop candidates, and category vectors mixed into the item vectors");
+  sub->add_flag("!--no-category-vectors", args->params.embed.category.enabled,
+                "with --categories: keep the item vectors free of category vectors");
+  sub->add_option("--category-item-weight", args->params.embed.category.item_weight,
+                  "a in item vector = normalize(a * item + (1 - a) * category)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--threads", args->params.threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", args->params.seed, "seed of the stochastic stages");

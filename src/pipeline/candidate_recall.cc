@@ -143,7 +143,7 @@ StatusOr<std::unique_ptr<Resources>> BuildResources(const EventStore& train,
     fs::create_directories(work);
     EmbedParams ep = p.embed;
     ep.threads = p.threads;
-    SR_RETURN_IF_ERROR(TrainEmbeddingArtifacts(train, ep, work.string()).status());
+    SR_RETURN_IF_ERROR(TrainEmbeddingArtifacts(train, ep, work.string(), p.categories).status());
     SR_ASSIGN_OR_RETURN(r->embed, LoadEmbeddingArtifacts(work.string(), ep.neighbors));
     r->refs.item_neighbors = &r->embed->neighbors;
     r->refs.embeddings = &r->embed->table;

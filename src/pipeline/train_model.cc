@@ -195,7 +195,8 @@ StatusOr<TrainReport> TrainModel(const EventStore& train, const TrainParams& par
 
   if (!params.only_covisit) {
     ProgressNote("train: embeddings");
-    SR_ASSIGN_OR_RETURN(EmbedTrainStats es, TrainEmbeddingArtifacts(train, embed, t));
+    SR_ASSIGN_OR_RETURN(EmbedTrainStats es,
+                        TrainEmbeddingArtifacts(train, embed, t, params.categories));
     report.embedding_items = es.items_with_vector;
     report.timings.push_back({"embeddings", watch.Lap()});
   }

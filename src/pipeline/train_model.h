@@ -37,7 +37,9 @@ struct TrainParams {
   EmbedParams embed;              // item2vec etc. (threads and seed are taken from above)
   RankerTrainingParams rankers;   // learned rankers (docs/rankers.md); threads from above
   // Item categories (catalogue metadata, import --category); when set, written into the
-  // model as item_categories.bin, which serves the category_pop candidates. Not owned.
+  // model as item_categories.bin, which serves the category_pop candidates, and mixed into
+  // the item vectors unless embed.category.enabled is false (embed/category_vectors.h).
+  // Not owned.
   const ItemCategories* categories = nullptr;
 };
 
