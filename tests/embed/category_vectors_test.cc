@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "embed/train_embeddings.h"
+#include "pipeline/train_model.h"
 #include "test_util.h"
 
 namespace sessionrec {
@@ -186,6 +187,31 @@ TEST(CategoryVectors, TrainEmbeddingArtifactsWritesTheMixedTable) {
   EXPECT_EQ(0, std::memcmp(t.vectors().data(), direct->vectors().data(), t.vectors().size_bytes()));
   EXPECT_NE(t.meta().find("\"category_mix\":{\"mixed\":true"), std::string::npos) << t.meta();
   EXPECT_GT(Cos(t, 1000, 1008), Cos(t, 1000, 1002) + 0.3);
+}
+
+// `sessionrec train --categories` (TrainModel with categories) mixes them in by default;
+// embed.category.enabled = false (--no-category-vectors) keeps the item vectors pure.
+TEST(CategoryVectors, TrainModelMixesCategoriesUnlessDisabled) {
+  const TinyCatalogue c = MakeTinyCatalogue();
+  const std::filesystem::path root = testing::TempDir("category_model");
+  TrainParams p;
+  p.threads = 1;
+  p.seed = 3;
+  p.rankers.enabled = false;
+  p.embed = TinyParams();
+  p.categories = &c.categories;
+  ASSERT_TRUE(TrainModel(c.store, p, (root / "mixed").string()).ok());
+  p.embed.category.enabled = false;
+  ASSERT_TRUE(TrainModel(c.store, p, (root / "pure").string()).ok());
+  auto mixed = EmbeddingTable::Open((root / "mixed" / kEmbeddingsFile).string());
+  auto pure = EmbeddingTable::Open((root / "pure" / kEmbeddingsFile).string());
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_TRUE(pure.ok()) << pure.status();
+  EXPECT_NE(mixed->meta().find("\"category_mix\":{\"mixed\":true"), std::string::npos);
+  EXPECT_NE(pure->meta().find("\"category_mix\":{\"mixed\":false,\"reason\":\"disabled\"}"),
+            std::string::npos)
+      << pure->meta();
+  EXPECT_GT(Cos(*mixed, 1000, 1008), Cos(*pure, 1000, 1008) + 0.3);
 }
 
 TEST(AddMetaMember, AppendsToObjects) {
