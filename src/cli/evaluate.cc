@@ -143,6 +143,7 @@ EvaluationParams PipelineParams(const EvaluateArgs& args) {
   p.train.embed.category.enabled = args.category_vectors;
   p.train.embed.category.item_weight = args.category_item_weight;
   p.train.rankers.candidates = args.rankers.candidates;
+  p.train.rankers.label_windows = args.rankers.label_windows;
   p.train.rankers.train.booster.num_rounds = args.rankers.train.booster.num_rounds;
   p.train.rankers.train.booster.max_depth = args.rankers.train.booster.max_depth;
   p.train.rankers.train.booster.eta = args.rankers.train.booster.eta;
@@ -261,6 +262,9 @@ void RegisterEvaluate(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--ranker-candidates", args->rankers.candidates,
                   "pipeline: candidates ranked per session")
+      ->capture_default_str();
+  sub->add_option("--ranker-label-windows", args->rankers.label_windows,
+                  "pipeline: label periods pooled for the rankers")
       ->capture_default_str();
   sub->add_flag("--candidates", args->candidates,
                 "pipeline: candidate recall@20/50/100/200 per source and merged "

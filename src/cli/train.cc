@@ -132,6 +132,9 @@ void RegisterTrain(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--ranker-max-queries", rk.max_queries, "label queries used at most")
       ->capture_default_str();
+  sub->add_option("--ranker-label-windows", rk.label_windows,
+                  "label periods pooled for the rankers (each with its own candidate model)")
+      ->capture_default_str();
   sub->add_option("--recent-days", args->params.items.recent_days,
                   "popularity window in days before the last event")
       ->capture_default_str();

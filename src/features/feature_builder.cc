@@ -14,11 +14,13 @@ FeatureResources StandardFeatureResources(const CovisitMatrix& clicks,
                                           const CovisitMatrix& carts_orders,
                                           const CovisitMatrix& buy2buy,
                                           const ItemFeatureTable& items,
-                                          const EmbeddingTable* embeddings) {
+                                          const EmbeddingTable* embeddings,
+                                          const CategoryLists* categories) {
   FeatureResources r;
   r.items = &items;
   r.covisit = {{"clicks", &clicks}, {"carts_orders", &carts_orders}, {"buy2buy", &buy2buy}};
   r.embeddings = embeddings;
+  r.categories = categories;
   return r;
 }
 
@@ -38,6 +40,11 @@ FeatureBuilder::FeatureBuilder(FeatureResources resources, std::vector<std::stri
   AppendCovisitFeatureNames(r_.covisit, n);
   off_emb_ = n.size();
   AppendEmbeddingFeatureNames(n);
+  off_cat_ = n.size();
+  if (r_.categories != nullptr) {
+    categories_ = std::make_unique<CategoryFeatures>(*r_.categories, r_.items->num_items());
+    CategoryFeatures::AppendNames(n);
+  }
 }
 
 void FeatureBuilder::Build(const SessionContext& s, const CandidateSet& set,
@@ -67,6 +74,7 @@ void FeatureBuilder::Build(const SessionContext& s, const CandidateSet& set,
   ComputeCovisitFeatures(s, set, r_.covisit, r_.weights, scratch, {base + off_cv_, f});
   ComputeEmbeddingFeatures(s, set, r_.embeddings, r_.session_embedding, scratch,
                            {base + off_emb_, f});
+  if (categories_) categories_->Compute(s, set, r_.weights, scratch, {base + off_cat_, f});
   for (ItemIndex item : set.items) {
     if (item < scratch.slot.size()) scratch.slot[item] = UINT32_MAX;
   }

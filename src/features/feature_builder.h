@@ -2,7 +2,8 @@
 // order (docs/features.md):
 //   session (features/session_features.h), item (item_features.h), candidate sources and
 //   blend (candidate_features.h), in-session (in_session_features.h), co-visitation
-//   aggregates (covisit_features.h), embedding similarities (embedding_features.h).
+//   aggregates (covisit_features.h), embedding similarities (embedding_features.h), and
+//   for models with item categories the category family (category_features.h).
 // The same builder runs in training (pipeline/ranker_training.h) and serving
 // (serve/recommender.h), so the served columns are the trained ones; schema() names them
 // and is persisted as feature_schema.json.
@@ -11,15 +12,18 @@
 // FeatureScratch. Missing values are NaN (XGBoost's missing).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "candidates/category_lists.h"
 #include "candidates/merger.h"
 #include "candidates/session_weights.h"
 #include "covisit/covisit_matrix.h"
 #include "embed/embed_params.h"
 #include "embed/embedding_table.h"
+#include "features/category_features.h"
 #include "features/feature_schema.h"
 #include "features/feature_scratch.h"
 #include "features/item_features.h"
@@ -34,17 +38,22 @@ struct FeatureResources {
   const EmbeddingTable* embeddings = nullptr;  // optional: NaN embedding columns without
   SessionWeightParams weights;                 // event weights of the aggregates
   SessionEmbeddingParams session_embedding;    // definition of the session embedding
+  // Per-category popularity lists of the model's item categories (optional): with them the
+  // schema has the category family's columns, without it has none.
+  const CategoryLists* categories = nullptr;
 };
 
 // The resources every model uses: the three baseline co-visitation matrices ("clicks",
-// "carts_orders", "buy2buy"), the model's item features and its embeddings (may be null).
+// "carts_orders", "buy2buy"), the model's item features, its embeddings and its category
+// lists (both may be null).
 // Training (pipeline/ranker_training.cc) and serving (serve/model_bundle.cc) both call it,
 // so their columns agree.
 FeatureResources StandardFeatureResources(const CovisitMatrix& clicks,
                                           const CovisitMatrix& carts_orders,
                                           const CovisitMatrix& buy2buy,
                                           const ItemFeatureTable& items,
-                                          const EmbeddingTable* embeddings);
+                                          const EmbeddingTable* embeddings,
+                                          const CategoryLists* categories);
 
 class FeatureBuilder {
  public:
@@ -64,7 +73,8 @@ class FeatureBuilder {
   FeatureResources r_;
   std::vector<std::string> source_names_;
   FeatureSchema schema_;
-  size_t off_item_ = 0, off_cand_ = 0, off_ins_ = 0, off_cv_ = 0, off_emb_ = 0;
+  std::unique_ptr<const CategoryFeatures> categories_;  // null without categories
+  size_t off_item_ = 0, off_cand_ = 0, off_ins_ = 0, off_cv_ = 0, off_emb_ = 0, off_cat_ = 0;
 };
 
 }  // namespace sessionrec

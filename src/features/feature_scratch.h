@@ -24,6 +24,15 @@ struct FeatureScratch {
   std::vector<uint32_t> slot;
   std::vector<float> session_embedding;
   std::vector<ItemIndex> recent;  // distinct recent items (embedding family)
+  // The session's categories (category family): one entry per distinct category.
+  struct SessionCategory {
+    uint32_t category;
+    uint32_t events;  // events in the category
+    uint32_t newest;  // position of the newest event in it
+    float weight;     // Σ EventWeight over its counted events
+    uint32_t rank;    // 1 = the largest weight
+  };
+  std::vector<SessionCategory> categories;
 
   void EnsureCatalogue(size_t num_items) {
     if (slot.size() < num_items) slot.resize(num_items, UINT32_MAX);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <random>
 
 #include "candidates/merger.h"
@@ -59,48 +60,48 @@ std::vector<std::string> MergerSourceNames(const Merger& merger) {
 FeatureResources RankerFeatureResources(const ModelBundle& bundle, const ItemFeatureTable& items,
                                         const EmbeddingTable* embeddings) {
   return StandardFeatureResources(bundle.covisit_clicks(), bundle.covisit_carts_orders(),
-                                  bundle.covisit_buy2buy(), items, embeddings);
+                                  bundle.covisit_buy2buy(), items, embeddings,
+                                  bundle.category_lists());
 }
 
-StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
-                                             const TrainParams& model_params,
-                                             const std::string& model_dir) {
-  const RankerTrainingParams& params = model_params.rankers;
-  const int threads = model_params.threads;
-  RankerStageReport report;
-  if (params.candidates == 0) return absl::InvalidArgumentError("ranker candidates must be > 0");
-  // Item features of the full log: what serving reads.
-  SR_RETURN_IF_ERROR(ItemFeatureTable::Build(train, {}).Save(model_dir + "/" + kItemFeaturesFile));
+namespace {
 
-  // 1. The label period.
-  uint32_t min_ts = UINT32_MAX, max_ts = 0;
-  for (uint32_t t : train.ts()) {
-    min_ts = std::min(min_ts, t);
-    max_ts = std::max(max_ts, t);
-  }
-  double days = params.label_days;
-  if (days <= 0) days = std::min(7.0, (double(max_ts) - double(min_ts)) / 86400.0 / 8.0);
-  if (!(days > 0)) {
-    report.skipped = "the training log spans no time";
-    return report;
-  }
+// What one label window (a label period and the candidate model of the log before it)
+// contributed to the dataset.
+struct WindowRows {
+  bool used = false;
+  std::string skipped;  // why not (empty when used)
+  size_t queries = 0, found = 0, labels_total = 0;
+  size_t earlier_sessions = 0;
+  bool embeddings = false;
+  FeatureSchema schema;
+  std::vector<std::string> sources, covisit;
+};
+
+// Steps 2 and 3 for the label period `days` at the end of `log`: the candidate model of
+// the earlier part (trained into `work`) and the rows of at most `max_queries` label
+// queries, appended to `data`. `expected`: the columns of the rows already in `data` (null
+// for the first window); a window whose model computes other columns is skipped.
+StatusOr<WindowRows> CollectWindow(const EventStore& log, double days,
+                                   const TrainParams& model_params, size_t max_queries,
+                                   const FeatureSchema* expected, const fs::path& work,
+                                   RankerDataset& data) {
+  const RankerTrainingParams& params = model_params.rankers;
+  WindowRows w;
   StatusOr<SplitResult> split_or = SplitOtto(
-      train, {.days = days, .seed = params.label_seed, .all_prefixes = params.all_prefixes});
+      log, {.days = days, .seed = params.label_seed, .all_prefixes = params.all_prefixes});
   if (!split_or.ok() || split_or->queries.empty() || split_or->train.num_sessions() == 0) {
-    report.skipped = StrCat("no label sessions in the last ", days, " days of the log",
-                            split_or.ok() ? "" : ": ",
-                            split_or.ok() ? "" : std::string(split_or.status().message()));
-    return report;
+    w.skipped = StrCat("no label sessions in the last ", days, " days of the log",
+                       split_or.ok() ? "" : ": ",
+                       split_or.ok() ? "" : std::string(split_or.status().message()));
+    return w;
   }
   SplitResult& split = *split_or;
-  const auto t_cand = std::chrono::steady_clock::now();
+  w.earlier_sessions = split.train.num_sessions();
 
   // 2. The candidate model of the earlier part: a model directory trained by the very code
   // of `train` (rankers off) and loaded as the server loads it, so training candidates
   // come from the Merger that serves (ModelBundle::blend()).
-  static std::atomic<int> counter{0};
-  const fs::path work =
-      fs::path(model_dir).parent_path() / StrCat(".ranker-candidates-", ::getpid(), "-", counter++);
   struct Cleanup {
     fs::path p;
     ~Cleanup() {
@@ -114,8 +115,8 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   SR_ASSIGN_OR_RETURN(std::shared_ptr<const ModelBundle> bundle,
                       LoadModelBundle((work / "model").string()));
   if (bundle->blend() == nullptr) {
-    report.skipped = "the model has no merged candidates (trained without co-visitation variants)";
-    return report;
+    w.skipped = "the model has no merged candidates (trained without co-visitation variants)";
+    return w;
   }
   const Merger& merger = *bundle->blend();
   const ItemFeatureTable items = ItemFeatureTable::Build(split.train, {});
@@ -125,24 +126,35 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
                         EmbeddingTable::Open((work / "model" / kEmbeddingsFile).string()));
     embeddings = std::make_unique<EmbeddingTable>(std::move(table));
   }
+  w.embeddings = embeddings != nullptr;
   const FeatureBuilder builder(RankerFeatureResources(*bundle, items, embeddings.get()),
                                MergerSourceNames(merger));
-  const std::vector<std::string> names = builder.source_names();
-  report.features = builder.num_features();
+  if (expected != nullptr && builder.schema().names != expected->names) {
+    w.skipped = StrCat("the candidate model of the window has ", builder.num_features(),
+                       " feature columns that differ from the newest window's ", expected->size());
+    return w;
+  }
+  data.num_features = builder.num_features();
+  w.schema = builder.schema();
+  w.sources = builder.source_names();
+  for (const auto& [name, unused] : RankerFeatureResources(*bundle, items, nullptr).covisit) {
+    w.covisit.push_back(name);
+  }
 
   // 3. Candidate rows of the label queries (both protocols), thinned to max_queries.
   const ItemDictionary dict(split.train.item_ids());
   std::vector<size_t> chosen(split.queries.size());
   for (size_t i = 0; i < chosen.size(); ++i) chosen[i] = i;
-  if (chosen.size() > params.max_queries) {
+  if (chosen.size() > max_queries) {
     std::mt19937_64 rng(params.train.seed);
     std::shuffle(chosen.begin(), chosen.end(), rng);
-    chosen.resize(params.max_queries);
+    chosen.resize(max_queries);
     std::sort(chosen.begin(), chosen.end());
   }
   std::vector<LabelQuery> out(chosen.size());
   const size_t num_items = bundle->items().num_items();
   const double neg_rate = params.train.neg_rate;
+  const int threads = model_params.threads;
   const int nthreads = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nthreads)
   {
@@ -200,12 +212,9 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
       lq.labels_total = (l.click ? 1 : 0) + l.carts.size() + l.orders.size();
     }
   }
-  RankerDataset data;
-  data.num_features = builder.num_features();
-  size_t found = 0, total = 0;
   for (LabelQuery& lq : out) {
-    found += lq.found;
-    total += lq.labels_total;
+    w.found += lq.found;
+    w.labels_total += lq.labels_total;
     for (QueryRows& qr : lq.protocols) {
       const size_t n = qr.labels[0].size();
       if (n > 0) {
@@ -214,7 +223,75 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
     }
     lq = LabelQuery{};  // free as we go
   }
-  report.queries = chosen.size();
+  w.queries = chosen.size();
+  w.used = true;
+  return w;
+}
+
+}  // namespace
+
+StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
+                                             const TrainParams& model_params,
+                                             const std::string& model_dir) {
+  const RankerTrainingParams& params = model_params.rankers;
+  const int threads = model_params.threads;
+  RankerStageReport report;
+  if (params.candidates == 0) return absl::InvalidArgumentError("ranker candidates must be > 0");
+  if (params.label_windows == 0) {
+    return absl::InvalidArgumentError("ranker label windows must be > 0");
+  }
+  // Item features of the full log: what serving reads.
+  SR_RETURN_IF_ERROR(ItemFeatureTable::Build(train, {}).Save(model_dir + "/" + kItemFeaturesFile));
+
+  // 1. The label periods: the last `days` of the log, and with label_windows > 1 as many
+  // periods before it, each labelled from a log cut at its own end (SplitOtto's training
+  // part drops every event from the cut on), so no window sees its own future.
+  uint32_t min_ts = UINT32_MAX, max_ts = 0;
+  for (uint32_t t : train.ts()) {
+    min_ts = std::min(min_ts, t);
+    max_ts = std::max(max_ts, t);
+  }
+  double days = params.label_days;
+  if (days <= 0) days = std::min(7.0, (double(max_ts) - double(min_ts)) / 86400.0 / 8.0);
+  if (!(days > 0)) {
+    report.skipped = "the training log spans no time";
+    return report;
+  }
+  const auto t_cand = std::chrono::steady_clock::now();
+  static std::atomic<int> counter{0};
+  const fs::path parent = fs::path(model_dir).parent_path();
+  const size_t max_queries = std::max<size_t>(1, params.max_queries / params.label_windows);
+  RankerDataset data;
+  WindowRows first;
+  size_t found = 0, total = 0;
+  nlohmann::json windows = nlohmann::json::array();
+  for (size_t wi = 0; wi < params.label_windows; ++wi) {
+    std::optional<EventStore> cut;
+    if (wi > 0) {
+      StatusOr<SplitResult> c = SplitOtto(train, {.days = days * double(wi)});
+      if (!c.ok() || c->train.num_sessions() == 0) break;
+      cut = std::move(c->train);
+    }
+    const fs::path work = parent / StrCat(".ranker-candidates-", ::getpid(), "-", counter++);
+    SR_ASSIGN_OR_RETURN(WindowRows w,
+                        CollectWindow(cut ? *cut : train, days, model_params, max_queries,
+                                      wi == 0 ? nullptr : &first.schema, work, data));
+    windows.push_back({{"queries", w.queries},
+                       {"earlier_part_sessions", w.earlier_sessions},
+                       {"skipped", w.skipped}});
+    if (!w.used) {
+      if (wi == 0) {
+        report.skipped = w.skipped;
+        return report;
+      }
+      continue;
+    }
+    report.queries += w.queries;
+    found += w.found;
+    total += w.labels_total;
+    if (wi == 0) first = std::move(w);
+  }
+  report.features = data.num_features;
   report.rows = data.num_rows();
   report.label_recall = total > 0 ? double(found) / double(total) : 0.0;
   report.seconds_candidates = Seconds(t_cand);
@@ -223,23 +300,21 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   const auto t_train = std::chrono::steady_clock::now();
   RankerTrainParams tp = params.train;
   tp.booster.threads = threads;
-  const std::vector<std::string>& cols = builder.schema().names;
+  const std::vector<std::string>& cols = first.schema.names;
   tp.baseline_rank_column =
       static_cast<int>(std::find(cols.begin(), cols.end(), "cand_blend_rank") - cols.begin());
   if (tp.baseline_rank_column >= static_cast<int>(cols.size())) tp.baseline_rank_column = -1;
   nlohmann::json info = {{"label_days", days},
+                         {"label_windows", windows},
                          {"all_prefixes", params.all_prefixes},
                          {"label_queries", report.queries},
                          {"rows", report.rows},
                          {"candidate_label_recall", report.label_recall},
-                         {"earlier_part_sessions", split.train.num_sessions()},
-                         {"embeddings", embeddings != nullptr}};
-  std::vector<std::string> covisit_names;
-  for (const auto& [name, unused] : RankerFeatureResources(*bundle, items, nullptr).covisit) {
-    covisit_names.push_back(name);
-  }
-  StatusOr<RankerTrainResult> r = TrainRankers(data, builder.schema(), names, covisit_names,
-                                               params.candidates, tp, std::move(info));
+                         {"earlier_part_sessions", first.earlier_sessions},
+                         {"embeddings", first.embeddings}};
+  StatusOr<RankerTrainResult> r =
+      TrainRankers(data, first.schema, std::move(first.sources), std::move(first.covisit),
+                   params.candidates, tp, std::move(info));
   if (!r.ok() && absl::IsInvalidArgument(r.status())) {
     report.skipped = std::string(r.status().message());
     return report;

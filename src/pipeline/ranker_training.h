@@ -3,7 +3,9 @@
 //
 //   1. The training log itself is split with the OTTO protocol (data/split.h): its last
 //      `label_days` become label sessions, truncated as the test split is; the earlier
-//      part is the "candidate model" period. (Evaluation passes its own train split here,
+//      part is the "candidate model" period. With label_windows > 1, the log cut at the
+//      start of that period is split again the same way, and so on: the windows' rows are
+//      pooled. (Evaluation passes its own train split here,
 //      so no test-period event ever reaches the rankers.)
 //   2. A candidate model is trained from the earlier part only, by TrainModel itself (the
 //      rankers off) into a temporary directory, and loaded as the server loads a model.
@@ -29,7 +31,12 @@ struct RankerTrainingParams {
   bool enabled = true;       // false: `train --no-rankers`
   double label_days = 0;     // label period at the end of the log; 0 = 1/8 of its span, <= 7 d
   bool all_prefixes = true;  // every prefix of a label session is a query (more labels)
-  int64_t label_seed = 42;   // truncation seed (when not all_prefixes)
+  // Label periods pooled into one training set: the last `label_days` of the log and
+  // label_windows - 1 periods of the same length before it, each with the candidate model
+  // of the log before its own start (more labels from a short log; costs one candidate
+  // model per window). max_queries is shared evenly between the windows.
+  size_t label_windows = 1;
+  int64_t label_seed = 42;  // truncation seed (when not all_prefixes)
   // Candidates per query (Merger k and per-source k); the server ranks as many per request
   // (40: see num_rounds in rank/xgb_booster.h).
   size_t candidates = 40;
@@ -50,7 +57,8 @@ class ModelBundle;   // serve/model_bundle.h
 // The names of the Merger's sources, in its order (the candidate feature family's columns).
 std::vector<std::string> MergerSourceNames(const Merger& merger);
 // What the feature families read from a loaded model: `items` (the model's item features),
-// the three baseline co-visitation matrices, `embeddings` (may be null). Training and
+// the three baseline co-visitation matrices, `embeddings` (may be null), the bundle's
+// category lists (null without categories). Training and
 // serving both build their FeatureBuilder from this.
 FeatureResources RankerFeatureResources(const ModelBundle& bundle, const ItemFeatureTable& items,
                                         const EmbeddingTable* embeddings);

@@ -57,6 +57,9 @@ const Popularity& ModelBundle::popularity() const { return impl_->popularity; }
 const Merger* ModelBundle::blend() const { return impl_->blend.get(); }
 const RankerSet* ModelBundle::rankers() const { return impl_->rankers.get(); }
 const FeatureBuilder* ModelBundle::ranker_features() const { return impl_->ranker_features.get(); }
+const CategoryLists* ModelBundle::category_lists() const {
+  return impl_->category_lists ? &*impl_->category_lists : nullptr;
+}
 std::span<const float> ModelBundle::blend_weights(EventType t) const {
   return impl_->blend_weights[static_cast<size_t>(t)];
 }
@@ -243,7 +246,8 @@ Status LoadRankers(ModelBundle::Impl& impl) {
   }
   FeatureResources r =
       StandardFeatureResources(impl.clicks, impl.carts_orders, impl.buy2buy, impl.item_features,
-                               impl.embeddings ? &impl.embeddings->table : nullptr);
+                               impl.embeddings ? &impl.embeddings->table : nullptr,
+                               impl.category_lists ? &*impl.category_lists : nullptr);
   auto builder = std::make_unique<FeatureBuilder>(std::move(r), std::move(sources));
   if (builder->schema().names != impl.rankers->schema().names) {
     return absl::DataLossError(

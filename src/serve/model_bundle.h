@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "candidates/category_lists.h"
 #include "candidates/merger.h"
 #include "core/status.h"
 #include "core/types.h"
@@ -85,6 +86,9 @@ class ModelBundle {
   // no blend (the rankers rank the blend's candidates).
   const RankerSet* rankers() const;
   const FeatureBuilder* ranker_features() const;
+  // Per-category popularity lists of the model's item categories (category_pop and the
+  // rankers' category features); null for a model without categories or without a blend.
+  const CategoryLists* category_lists() const;
 
  private:
   std::unique_ptr<Impl> impl_;
