@@ -7,7 +7,9 @@
 
 #include "core/str_cat.h"
 #include "data/generator.h"
+#include "data/item_categories.h"
 #include "data/split.h"
+#include "features/category_features.h"
 #include "pipeline/train_model.h"
 #include "rank/ranker_set.h"
 #include "serve/model_bundle.h"
@@ -150,6 +152,74 @@ TEST(RankerTraining, TestPeriodNeverReachesTraining) {
   }
   EXPECT_FALSE(files[0].empty());
   EXPECT_EQ(files[0], files[1]);
+}
+
+TEST(RankerTraining, LabelWindowsPoolEarlierPeriods) {
+  const EventStore log = Log(Generated(1500, 5, 2), {});
+  TrainParams one = Params();
+  one.rankers.validation_fraction = 0;
+  TrainParams two = one;
+  two.rankers.label_windows = 2;
+  const fs::path dir1 = testing::TempDir("ranker_windows_1") / "model";
+  const fs::path dir2 = testing::TempDir("ranker_windows_2") / "model";
+  StatusOr<TrainReport> r1 = TrainModel(log, one, dir1.string());
+  StatusOr<TrainReport> r2 = TrainModel(log, two, dir2.string());
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  ASSERT_TRUE(r1->rankers.trained && r2->rankers.trained);
+  // The newest window is the single window's label period; the second adds its queries.
+  EXPECT_GT(r2->rankers.queries, r1->rankers.queries);
+  EXPECT_GT(r2->rankers.rows, r1->rankers.rows);
+  StatusOr<std::unique_ptr<RankerSet>> set = RankerSet::Load(dir2.string());
+  ASSERT_TRUE(set.ok()) << set.status();
+  const nlohmann::json& w = (*set)->training()["label_windows"];
+  ASSERT_TRUE(w.is_array());
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0]["queries"].get<size_t>(), r1->rankers.queries);
+  EXPECT_GT(w[1]["queries"].get<size_t>(), 0u);
+  // The second window's candidate model sees only the log before its own label period.
+  EXPECT_LT(w[1]["earlier_part_sessions"].get<size_t>(),
+            w[0]["earlier_part_sessions"].get<size_t>());
+  // Zero windows is a parameter error.
+  TrainParams none = one;
+  none.rankers.label_windows = 0;
+  EXPECT_FALSE(
+      TrainModel(log, none, (testing::TempDir("ranker_windows_0") / "model").string()).ok());
+}
+
+TEST(RankerTraining, CategoryFeaturesAreTrainedPersistedAndServed) {
+  const EventStore log = Log(Generated(1500, 6, 2), {});
+  ItemCategoriesBuilder cb;
+  for (ItemId aid : log.item_ids()) cb.Add(aid, aid % 7);
+  const ItemCategories categories = ItemCategories::Build(std::move(cb));
+  TrainParams p = Params();
+  p.categories = &categories;
+  const fs::path dir = testing::TempDir("ranker_categories") / "model";
+  StatusOr<TrainReport> r = TrainModel(log, p, dir.string());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->rankers.trained) << r->rankers.skipped;
+  StatusOr<FeatureSchema> schema = FeatureSchema::Load(dir.string());
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  EXPECT_GE(schema->Find("cat_same_last"), 0);
+  EXPECT_GE(schema->Find("cat_pop_rank"), 0);
+  EXPECT_GE(schema->Find("src_category_pop_rank"), 0);
+  EXPECT_EQ(schema->size(), r->rankers.features);
+  // The server computes the same columns, and scores with them.
+  StatusOr<std::shared_ptr<const ModelBundle>> bundle = LoadModelBundle(dir.string());
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  ASSERT_NE((*bundle)->ranker_features(), nullptr);
+  EXPECT_EQ((*bundle)->ranker_features()->schema().names, schema->names);
+  EXPECT_EQ((*bundle)->stats().feature_dimension, schema->size());
+  const Recommender rec(*bundle, RecommenderScorer::kRankers);
+  ASSERT_TRUE(rec.uses_rankers());
+  // The same training without categories has none of the family's columns.
+  const fs::path plain = testing::TempDir("ranker_no_categories") / "model";
+  StatusOr<TrainReport> r0 = TrainModel(log, Params(), plain.string());
+  ASSERT_TRUE(r0.ok()) << r0.status();
+  StatusOr<FeatureSchema> schema0 = FeatureSchema::Load(plain.string());
+  ASSERT_TRUE(schema0.ok()) << schema0.status();
+  EXPECT_EQ(schema0->Find("cat_same_last"), -1);
+  EXPECT_EQ(schema->size(), schema0->size() + kCategoryFeatureColumns + kFeaturesPerSource);
 }
 
 TEST(RankerTraining, TooShortALogSkipsTheRankersWithAReason) {
