@@ -89,7 +89,8 @@ class SigmoidTable {
   float operator()(float x) const {
     if (x >= kMax) return 1.0f;
     if (!(x > -kMax)) return 0.0f;  // also NaN (a diverged run; TrainSgns reports it)
-    return t_[static_cast<int>((x + kMax) * (kSize / kMax / 2))];
+    // x just below kMax can round up to index kSize in float arithmetic (found by ASan).
+    return t_[std::min(static_cast<int>((x + kMax) * (kSize / kMax / 2)), kSize - 1)];
   }
 
  private:
