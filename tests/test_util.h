@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <vector>
 
 namespace sessionrec::testing {
 
@@ -21,13 +24,34 @@ namespace sessionrec::testing {
                  << "the repository)";                                                      \
   }
 
-// A fresh empty directory under the test temp dir, removed at process exit by the OS's
-// tmp cleaning only; tests must not rely on it persisting.
+// Removes the directories TempDir made when the test binary exits, so repeated runs do not
+// fill the temp dir; SESSIONREC_KEEP_TEST_DIRS=1 keeps them for debugging. (Death-test
+// children leave through _exit and remove nothing.)
+class TempDirCleaner {
+ public:
+  static TempDirCleaner& Get() {
+    static TempDirCleaner cleaner;
+    return cleaner;
+  }
+  void Add(const std::filesystem::path& p) { dirs_.push_back(p); }
+  ~TempDirCleaner() {
+    if (std::getenv("SESSIONREC_KEEP_TEST_DIRS") != nullptr) return;
+    std::error_code ec;  // best effort: a failure only leaves the directory behind
+    for (const auto& d : dirs_) std::filesystem::remove_all(d, ec);
+  }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+};
+
+// A fresh empty directory under the test temp dir, removed when the test binary exits
+// (TempDirCleaner).
 inline std::filesystem::path TempDir(const std::string& name) {
   std::filesystem::path p = std::filesystem::path(::testing::TempDir()) /
                             ("sessionrec_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
+  TempDirCleaner::Get().Add(p);
   return p;
 }
 

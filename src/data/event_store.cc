@@ -1,5 +1,7 @@
 #include "data/event_store.h"
 
+#include <algorithm>
+
 #include "core/str_cat.h"
 
 namespace sessionrec {
@@ -68,6 +70,14 @@ StatusOr<EventStore> EventStore::Open(const std::string& path) {
 
 EventStoreBuilder::EventStoreBuilder() : owned_(std::make_shared<EventStore::Owned>()) {}
 
+namespace {
+// Pending aids are indexed once this many have gathered: enough to run well ahead of the
+// lookups, small enough to stay in L1.
+constexpr size_t kResolveBatch = 1024;
+// How many lookups ahead the prefetch runs (each is a likely cache miss).
+constexpr size_t kPrefetchAhead = 16;
+}  // namespace
+
 Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events) {
   for (const Event& e : events) {
     if (e.ts < 0 || e.ts > static_cast<Timestamp>(UINT32_MAX)) {
@@ -75,29 +85,43 @@ Status EventStoreBuilder::AddSession(SessionId id, std::span<const Event> events
           StrCat("session ", id, ": timestamp ", e.ts, " is outside 1970..2106"));
     }
   }
-  for (const Event& e : events) index_.Prefetch(e.aid);
   EventStore::Owned& o = *owned_;
   o.session_ids.push_back(id);
   // Sized once per session, then written through plain pointers: no capacity check per
-  // event and per column.
+  // event and per column. Item indices are filled in by ResolvePending.
   const size_t base = o.items.size();
   const size_t n = events.size();
   o.items.resize(base + n);
   o.ts.resize(base + n);
   o.types.resize(base + n);
-  ItemIndex* items = o.items.data() + base;
   uint32_t* ts = o.ts.data() + base;
   uint8_t* types = o.types.data() + base;
   for (size_t i = 0; i < n; ++i) {
-    items[i] = index_.IndexOf(events[i].aid);
+    pending_aids_.push_back(events[i].aid);
     ts[i] = static_cast<uint32_t>(events[i].ts);
     types[i] = static_cast<uint8_t>(events[i].type);
   }
   o.offsets.push_back(o.items.size());
+  if (pending_aids_.size() >= kResolveBatch) ResolvePending();
   return absl::OkStatus();
 }
 
+void EventStoreBuilder::ResolvePending() {
+  const size_t n = pending_aids_.size();
+  ItemIndex* items = owned_->items.data() + (owned_->items.size() - n);
+  const ItemId* aids = pending_aids_.data();
+  for (size_t i = 0; i < std::min(n, kPrefetchAhead); ++i) index_.Prefetch(aids[i]);
+  // In order: indices are assigned by first appearance.
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) index_.Prefetch(aids[i + kPrefetchAhead]);
+    items[i] = index_.IndexOf(aids[i]);
+  }
+  pending_aids_.clear();
+}
+
 void EventStoreBuilder::Append(EventStoreBuilder&& other) {
+  ResolvePending();
+  other.ResolvePending();
   if (num_sessions() == 0 && index_.size() == 0) {  // nothing to merge with: take it whole
     std::swap(owned_, other.owned_);
     std::swap(index_, other.index_);
@@ -131,6 +155,7 @@ void EventStoreBuilder::Reserve(size_t sessions, size_t events) {
 }
 
 EventStore EventStoreBuilder::Finish() {
+  ResolvePending();
   owned_->item_ids = index_.TakeIds();
   EventStore st;
   st.owned_ = std::move(owned_);

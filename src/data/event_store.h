@@ -111,8 +111,15 @@ class EventStoreBuilder {
   EventStore Finish();
 
  private:
+  // Indexes the aids of pending_aids_ into the last pending_aids_.size() items.
+  void ResolvePending();
+
   std::shared_ptr<EventStore::Owned> owned_;
   ItemIndexer index_;
+  // Aids of the newest events, indexed in batches: the index lookups are cache misses
+  // (one random read of a table of all items per event), and a batch lets each be
+  // prefetched far enough ahead to overlap with the others.
+  std::vector<ItemId> pending_aids_;
 };
 
 // Lookup from external aid to dense index for one store's item table.
