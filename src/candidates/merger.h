@@ -67,6 +67,8 @@ struct MergerScratch {
   std::vector<uint32_t> order;
   CandidateSet unordered;
   // Scheduled merges: the blend order, the scheduled items, and ApplyMergeSchedule's memory.
+  // After Generate with a schedule, blend_items holds the first k items of the blend order:
+  // what Generate gives without the schedule (candidate recall reads it).
   std::vector<ItemIndex> blend_items, scheduled;
   std::vector<size_t> cursor;
   std::vector<uint8_t> placed;  // one per item

@@ -294,8 +294,6 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
                                                    work / StrCat("fit-", run.seed)));
     SR_ASSIGN_OR_RETURN(Merger merged, MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
     merged.SetSchedules(run.schedule);
-    SR_ASSIGN_OR_RETURN(Merger blend_only,
-                        MakeMerger(names, res->refs, {}, {.per_source_k = kMaxK}));
     SR_ASSIGN_OR_RETURN(
         Merger baseline,
         MakeMerger(
@@ -325,7 +323,7 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
       const int tid = omp_get_thread_num();
       MergerScratch scratch(split.train.num_items());
       MergerScratch base_scratch(split.train.num_items());
-      CandidateSet set, base_set, blend_set;
+      CandidateSet set, base_set;
       std::vector<ItemIndex> list;
       std::vector<ScoredCandidate> ref_list;
 #pragma omp for schedule(dynamic, 64)
@@ -339,7 +337,11 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
               std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - g0)
                   .count();
           baseline.Generate(ctx, kMaxK, base_scratch, base_set);
-          blend_only.Generate(ctx, kMaxK, base_scratch, blend_set);
+          // The blend order without the schedule: with a schedule the Merger keeps it in
+          // scratch.blend_items (the same sources, weights and k; no second run of every
+          // source); without one the merged order is the blend order.
+          const std::vector<ItemIndex>& blend_items =
+              merged.schedules()[pr].empty() ? set.items : scratch.blend_items;
           auto score = [&](size_t li, std::span<const ItemIndex> l) {
             Score(l, labels[pr][q], counts[tid][li * kNumCandidateProtocols + pr]);
           };
@@ -353,7 +355,7 @@ StatusOr<CandidateRecallReport> RunCandidateRecall(const EventStore& data,
             refs[i]->Generate(ctx, kMaxK, scratch.candidates, ref_list);
             score_list(names.size() + i, ref_list);
           }
-          score(num_lists - 3, blend_set.items);
+          score(num_lists - 3, blend_items);
           score(num_lists - 2, set.items);
           score(num_lists - 1, base_set.items);
         }
