@@ -156,9 +156,10 @@ Status CheckRows(const std::string& dir, const ManifestArtifact& a, const Covisi
   return absl::OkStatus();
 }
 
-// Popularity lists of the pop_* sources from the item table's counts ("recent" is the item
-// table's recent window, ItemTableParams::recent_days).
-PopularityLists PopularityFromItems(const ItemTable& items) {
+// Events per item by PopularityKind, from the item table: what the pop_* sources rank by
+// ("recent" is the item table's recent window, ItemTableParams::recent_days); the all-types
+// column also ranks the category lists.
+PopularityLists::Counts ItemCounts(const ItemTable& items) {
   PopularityLists::Counts counts;
   const size_t n = items.num_items();
   for (auto& c : counts) c.assign(n, 0);
@@ -170,21 +171,17 @@ PopularityLists PopularityFromItems(const ItemTable& items) {
       counts[static_cast<size_t>(PopularityKind::kClicks) + static_cast<size_t>(t)][i] = c;
     }
   }
-  return PopularityLists::FromCounts(counts, PopularityListParams{}.max_items);
+  return counts;
 }
 
 // Loads the item categories when the manifest lists them (a model trained with
-// --categories) and builds the per-category lists from the item table's counts.
-Status LoadCategories(ModelBundle::Impl& impl) {
+// --categories) and builds the per-category lists from `counts` (events per item, every
+// type: what category_pop ranks by).
+Status LoadCategories(ModelBundle::Impl& impl, std::span<const uint32_t> counts) {
   const ManifestArtifact* a = impl.manifest.Find("item_categories");
   if (a == nullptr) return absl::OkStatus();
   SR_RETURN_IF_ERROR(CheckListed(impl.dir, *a, kItemCategoriesKind, kItemCategoriesVersion));
   SR_ASSIGN_OR_RETURN(impl.categories, ItemCategories::Open(impl.dir + "/" + a->file));
-  const size_t n = impl.items.num_items();
-  std::vector<uint32_t> counts(n, 0);
-  for (ItemIndex i = 0; i < n; ++i) {
-    for (EventType t : kAllEventTypes) counts[i] += impl.items.count(i, t);
-  }
   impl.category_lists = CategoryLists::Build(impl.items.item_ids(), counts, *impl.categories);
   return absl::OkStatus();
 }
@@ -205,8 +202,9 @@ Status LoadBlend(ModelBundle::Impl& impl) {
   }
   if (impl.variants.empty()) return absl::OkStatus();  // an older model: the rules serve
 
-  impl.popularity_lists = PopularityFromItems(impl.items);
-  SR_RETURN_IF_ERROR(LoadCategories(impl));
+  const PopularityLists::Counts counts = ItemCounts(impl.items);
+  impl.popularity_lists = PopularityLists::FromCounts(counts, PopularityListParams{}.max_items);
+  SR_RETURN_IF_ERROR(LoadCategories(impl, counts[static_cast<size_t>(PopularityKind::kAll)]));
   CandidateResources r;
   r.covisit = {
       {"clicks", &impl.clicks}, {"carts_orders", &impl.carts_orders}, {"buy2buy", &impl.buy2buy}};
