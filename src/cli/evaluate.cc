@@ -44,7 +44,9 @@ struct EvaluateArgs {
   RankerTrainingParams rankers;
   // Candidate recall instead (pipeline/candidate_recall.h).
   bool candidates = false;
-  bool candidate_embeddings = true;
+  // The embedding stage (item2vec, neighbour lists, embedding sources and features), on as
+  // in `train`; --no-embeddings skips it in the pipeline and in --candidates.
+  bool embeddings = true;
   // session_embed's pool (candidates/candidate_sources.h); --candidates and the pipeline.
   size_t session_embed_min_pool = SessionEmbedPoolParams{}.min_pool;
   // Item categories (import --category): the category_pop source.
@@ -65,8 +67,7 @@ std::string ReportCommand(const EvaluateArgs& a) {
   }
   return StrCat("sessionrec evaluate --data ", a.data, " --days ", a.days, " --seeds ", a.seeds,
                 " --seed ", a.seed_base, a.all_prefixes ? " --all-prefixes" : "",
-                a.candidates ? " --candidates" : "",
-                a.candidate_embeddings ? "" : " --no-candidate-embeddings",
+                a.candidates ? " --candidates" : "", a.embeddings ? "" : " --no-embeddings",
                 a.category_vectors ? "" : " --no-category-vectors");
 }
 
@@ -140,6 +141,7 @@ EvaluationParams PipelineParams(const EvaluateArgs& args) {
   p.all_prefixes = args.all_prefixes;
   p.k = args.k;
   p.threads = args.threads;
+  p.train.only_covisit = !args.embeddings;
   p.train.embed.category.enabled = args.category_vectors;
   p.train.embed.category.item_weight = args.category_item_weight;
   p.train.rankers.candidates = args.rankers.candidates;
@@ -176,7 +178,7 @@ Status RunPipeline(const EvaluateArgs& args) {
     cp.seeds = args.seeds;
     cp.seed_base = args.seed_base;
     cp.threads = args.threads;
-    cp.embeddings = args.candidate_embeddings;
+    cp.embeddings = args.embeddings;
     cp.embed.category.enabled = args.category_vectors;
     cp.embed.category.item_weight = args.category_item_weight;
     cp.session_embed_pool.min_pool = args.session_embed_min_pool;
@@ -274,8 +276,9 @@ void RegisterEvaluate(CLI::App& app) {
                   "pipeline mode also runs the candidate recall for it; docs/report.md)");
   sub->add_option("--report-model-dir", args->report_model_dir,
                   "--report: show this model directory's feature_importance.json");
-  sub->add_flag("!--no-candidate-embeddings", args->candidate_embeddings,
-                "pipeline --candidates: skip the embedding sources (no item2vec training)");
+  sub->add_flag("!--no-embeddings,!--no-candidate-embeddings", args->embeddings,
+                "pipeline: train the models without the embedding stage (no item2vec, no "
+                "embedding candidates or features; `train --only covisit`)");
   sub->add_option("--categories", args->categories,
                   "pipeline: item categories written by import (--category), for the "
                   "category_pop candidates (and the rankers' features of that source)");

@@ -81,7 +81,6 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
   const std::string model_dir = (work / "model").string();
 
   TrainParams train = params.train;
-  train.only_covisit = true;
   train.threads = params.threads;
   BatchRecommendParams rec_params;
   rec_params.top_k = static_cast<int>(params.k);
@@ -105,7 +104,8 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
                  split.counts.test_dropped_sessions, " dropped); choose a larger --days"));
     }
     run.counts = split.counts;
-    SR_RETURN_IF_ERROR(TrainModel(split.train, train, model_dir).status());
+    SR_ASSIGN_OR_RETURN(const TrainReport trained, TrainModel(split.train, train, model_dir));
+    run.embedding_items = trained.embedding_items;
     SR_ASSIGN_OR_RETURN(std::shared_ptr<const ModelBundle> bundle, LoadModelBundle(model_dir));
     const Recommender rec(bundle, params.scorer);
 
@@ -166,6 +166,9 @@ std::string EvaluationJson(const EvaluationReport& r) {
   j["seed_base"] = r.params.seed_base;
   j["all_prefixes"] = r.params.all_prefixes;
   j["k"] = r.params.k;
+  nlohmann::json embedding_items = nlohmann::json::array();  // per seed; 0: no embeddings
+  for (const SeedEvaluation& run : r.runs) embedding_items.push_back(run.embedding_items);
+  j["embedding_items"] = embedding_items;
   nlohmann::json protocols;
   for (int pr = 0; pr < kNumProtocols; ++pr) {
     const Mean m = MeanOf(r, pr);

@@ -1,5 +1,5 @@
 // The evaluation pipeline of `sessionrec evaluate --data`: for each truncation seed, split
-// (OTTO protocol, data/split.h) -> train (co-visitation model, a temporary model directory)
+// (OTTO protocol, data/split.h) -> train (the model `train` builds, a temporary model directory)
 // -> recommend (the serving Recommender) -> score (eval/metrics.h), under both protocols
 // of DESIGN.md §4:
 //   official:   predictions may include the session's own aids (include_seen), all labels;
@@ -29,7 +29,9 @@ struct EvaluationParams {
   bool all_prefixes = false;  // every prefix of a test session is a query
   size_t k = 20;              // recall cut-off and aids per type
   int threads = 0;            // worker threads (train and recommend); 0 = all cores
-  TrainParams train;          // model parameters (the embedding stage is skipped)
+  // Model parameters: by default what `sessionrec train` builds (embeddings included);
+  // train.only_covisit skips the embedding stage (`evaluate --no-embeddings`).
+  TrainParams train;
   RecommenderScorer scorer = RecommenderScorer::kAuto;  // rules or blend (serve/recommender.h)
 };
 
@@ -40,7 +42,8 @@ struct SeedEvaluation {
   int64_t seed = 0;
   SplitCounts counts;
   std::array<RecallScores, kNumProtocols> scores;
-  double seconds = 0;  // split + train + recommend + score
+  uint64_t embedding_items = 0;  // items with a vector in the seed's model (0: no embeddings)
+  double seconds = 0;            // split + train + recommend + score
 };
 
 struct EvaluationReport {

@@ -103,6 +103,9 @@ std::optional<std::span<const float>> ModelBundle::TrainingSessionEmbedding(Sess
 
 namespace {
 
+// The type whose serving blend orders the Merger's pool (see LoadBlend).
+constexpr size_t kPoolType = static_cast<size_t>(EventType::kCart);
+
 // The artifacts every model has: manifest name, expected kind, newest version read here.
 struct Required {
   const char* name;
@@ -221,8 +224,11 @@ Status LoadBlend(ModelBundle::Impl& impl) {
     const std::array<float, kNumEventTypes> w = ServingBlendWeights(name);
     for (int t = 0; t < kNumEventTypes; ++t) impl.blend_weights[t].push_back(w[t]);
   }
-  // The Merger's own order is the clicks blend; the Recommender re-blends per type.
-  SR_ASSIGN_OR_RETURN(Merger merger, MakeMerger(names, r, impl.blend_weights[0]));
+  // The Merger's own order (the rankers' candidate pool and their cand_blend columns) is the
+  // carts blend: carts and orders share their weights and carry 0.9 of the metric, and the
+  // clicks-only weights of the embedding sources would take pool places from the items
+  // carts are found by (docs/candidates.md, session 7). The Recommender re-blends per type.
+  SR_ASSIGN_OR_RETURN(Merger merger, MakeMerger(names, r, impl.blend_weights[kPoolType]));
   impl.blend = std::make_unique<Merger>(std::move(merger));
   return absl::OkStatus();
 }

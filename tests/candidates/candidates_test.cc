@@ -202,6 +202,19 @@ TEST(CandidatesTest, DefaultBlendWeightsAreDocumentedValues) {
   // Serving: the session's own items outweigh the sum of three matrices (official protocol).
   EXPECT_THAT(ServingBlendWeights("session"), ElementsAre(3.0f, 3.0f, 3.0f));
   EXPECT_THAT(ServingBlendWeights("something_new"), ElementsAre(0.1f, 0.1f, 0.1f));
+  // The embedding sources weigh in for clicks only (session 7: at any carts weight they cost
+  // Taobao cart labels), and carts and orders share every weight, so the carts blend that
+  // orders the served pool is also the orders blend.
+  EXPECT_THAT(ServingBlendWeights("session_embed"), ElementsAre(0.1f, 0.0f, 0.0f));
+  EXPECT_THAT(ServingBlendWeights("embed_neighbors"), ElementsAre(0.1f, 0.0f, 0.0f));
+  for (const char* name :
+       {"session", "covisit_clicks", "covisit_carts_orders", "covisit_buy2buy", "covisit_adjacent",
+        "covisit_forward", "covisit_time_decay", "covisit_click_to_buy", "covisit_recent_week",
+        "covisit_buy2buy_decay", "embed_neighbors", "session_embed", "session_embed_search",
+        "category_pop", "pop_all", "pop_recent", "pop_clicks", "pop_carts", "pop_orders"}) {
+    const auto w = ServingBlendWeights(name);
+    EXPECT_EQ(w[1], w[2]) << name;
+  }
 }
 
 }  // namespace

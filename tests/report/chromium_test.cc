@@ -53,7 +53,7 @@ TEST(ReportInChromium, EvaluateReportOnRees46Renders) {
   const auto page = dir / "report.html";
   // The sample spans 2.8 hours: the last 0.03 days (43 minutes) are the test period.
   testing::CliRun ev = testing::RunSessionrec(
-      "evaluate --quiet --data " + events + " --days 0.03 --seeds 1 --no-candidate-embeddings" +
+      "evaluate --quiet --data " + events + " --days 0.03 --seeds 1 --no-embeddings" +
       " --report " + page.string() + " --report-model-dir " + (dir / "model").string());
   ASSERT_EQ(ev.exit_code, 0) << ev.output;
   EXPECT_THAT(ev.output, HasSubstr("wrote " + page.string()));
