@@ -76,6 +76,9 @@ struct WindowRows {
   bool embeddings = false;
   FeatureSchema schema;
   std::vector<std::string> sources, covisit;
+  // The candidate Merger's weight per source: the blend that ordered the training pool,
+  // which serving must order its pool by (rankers.json training.pool_weights).
+  nlohmann::json pool_weights = nlohmann::json::object();
 };
 
 // Steps 2 and 3 for the label period `days` at the end of `log`: the candidate model of
@@ -137,6 +140,9 @@ StatusOr<WindowRows> CollectWindow(const EventStore& log, double days,
   data.num_features = builder.num_features();
   w.schema = builder.schema();
   w.sources = builder.source_names();
+  for (size_t i = 0; i < merger.num_sources(); ++i) {
+    w.pool_weights[std::string(merger.source(i).name())] = merger.weight(i);
+  }
   for (const auto& [name, unused] : RankerFeatureResources(*bundle, items, nullptr).covisit) {
     w.covisit.push_back(name);
   }
@@ -311,7 +317,8 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
                          {"rows", report.rows},
                          {"candidate_label_recall", report.label_recall},
                          {"earlier_part_sessions", first.earlier_sessions},
-                         {"embeddings", first.embeddings}};
+                         {"embeddings", first.embeddings},
+                         {"pool_weights", first.pool_weights}};
   StatusOr<RankerTrainResult> r =
       TrainRankers(data, first.schema, std::move(first.sources), std::move(first.covisit),
                    params.candidates, tp, std::move(info));

@@ -1,6 +1,7 @@
 #include "serve/model_bundle.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "candidates/candidate_registry.h"
@@ -189,7 +190,39 @@ Status LoadCategories(ModelBundle::Impl& impl, std::span<const uint32_t> counts)
   return absl::OkStatus();
 }
 
-// Loads the variants the manifest lists and, when there is at least one, builds the blend.
+// The weights that order the served Merger's pool (the rankers' candidates and their
+// cand_blend columns) over the sources `names`: with rankers, the blend their training pool
+// was ordered by (rankers.json training.pool_weights, by source name), so a model keeps
+// the pool it was trained on whatever this build's weights are; rankers trained before
+// session 7 recorded none and followed the clicks blend; without rankers, the carts blend.
+StatusOr<std::vector<float>> PoolWeights(const ModelBundle::Impl& impl,
+                                         const std::vector<std::string>& names) {
+  if (impl.rankers == nullptr) return impl.blend_weights[kPoolType];
+  const nlohmann::json& training = impl.rankers->training();
+  if (!training.is_object() || !training.contains("pool_weights")) {
+    return impl.blend_weights[static_cast<size_t>(EventType::kClick)];
+  }
+  const nlohmann::json& stored = training["pool_weights"];
+  const std::string where = StrCat(impl.dir, "/", kRankersInfoFile, ": training.pool_weights");
+  if (!stored.is_object()) return absl::DataLossError(StrCat(where, " must be an object"));
+  std::vector<float> weights;
+  for (const std::string& name : names) {
+    const auto it = stored.find(name);
+    if (it == stored.end() || !it->is_number()) {
+      return absl::DataLossError(
+          StrCat(where, " has no weight for the candidate source \"", name, "\""));
+    }
+    const double w = it->get<double>();
+    if (!std::isfinite(w) || w < 0) {
+      return absl::DataLossError(StrCat(where, ".", name, " must be a finite number >= 0"));
+    }
+    weights.push_back(static_cast<float>(w));
+  }
+  return weights;
+}
+
+// Loads the variants the manifest lists and, when there is at least one, builds the blend
+// (and loads the rankers, whose training pool orders it).
 Status LoadBlend(ModelBundle::Impl& impl) {
   const ModelManifest& m = impl.manifest;
   const size_t n = impl.items.num_items();
@@ -227,8 +260,13 @@ Status LoadBlend(ModelBundle::Impl& impl) {
   // The Merger's own order (the rankers' candidate pool and their cand_blend columns) is the
   // carts blend: carts and orders share their weights and carry 0.9 of the metric, and the
   // clicks-only weights of the embedding sources would take pool places from the items
-  // carts are found by (docs/candidates.md, session 7). The Recommender re-blends per type.
-  SR_ASSIGN_OR_RETURN(Merger merger, MakeMerger(names, r, impl.blend_weights[kPoolType]));
+  // carts are found by (docs/candidates.md, session 7). A model with rankers keeps the
+  // weights its rankers were trained with (PoolWeights). The Recommender re-blends per type.
+  if (RankerSet::Present(impl.dir)) {
+    SR_ASSIGN_OR_RETURN(impl.rankers, RankerSet::Load(impl.dir));
+  }
+  SR_ASSIGN_OR_RETURN(std::vector<float> pool, PoolWeights(impl, names));
+  SR_ASSIGN_OR_RETURN(Merger merger, MakeMerger(names, r, std::move(pool)));
   impl.blend = std::make_unique<Merger>(std::move(merger));
   return absl::OkStatus();
 }
@@ -236,8 +274,7 @@ Status LoadBlend(ModelBundle::Impl& impl) {
 // Loads the rankers when the model has them (and a blend), and checks that their schema and
 // sources are the columns this build computes for this model.
 Status LoadRankers(ModelBundle::Impl& impl) {
-  if (!RankerSet::Present(impl.dir) || impl.blend == nullptr) return absl::OkStatus();
-  SR_ASSIGN_OR_RETURN(impl.rankers, RankerSet::Load(impl.dir));
+  if (impl.rankers == nullptr) return absl::OkStatus();  // LoadBlend loads them
   const std::string features_path = impl.dir + "/" + kItemFeaturesFile;
   SR_ASSIGN_OR_RETURN(impl.item_features, ItemFeatureTable::Open(features_path));
   if (impl.item_features.num_items() != impl.items.num_items()) {

@@ -130,6 +130,72 @@ TEST(RankerTraining, TrainsByDefaultAndWritesTheModelDirFiles) {
   EXPECT_FALSE(RankerSet::Present(dir2.string()));
 }
 
+// The served pool is ordered by the weights the rankers' training pool had (rankers.json
+// training.pool_weights), not by whatever this build's weights are; rankers that recorded
+// none (before session 7) get the clicks blend they were trained on; bad weights are errors.
+TEST(RankerTraining, ServedPoolKeepsTheWeightsTheRankersWereTrainedWith) {
+  const EventStore log = Log(Generated(1500, 1, 2), {});
+  const fs::path dir = testing::TempDir("ranker_pool") / "model";
+  StatusOr<TrainReport> r = TrainModel(log, Params(), dir.string());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->rankers.trained) << r->rankers.skipped;
+  const fs::path info_path = dir / kRankersInfoFile;
+  const nlohmann::json info = nlohmann::json::parse(testing::ReadFile(info_path));
+  const nlohmann::json& stored = info["training"]["pool_weights"];
+  ASSERT_TRUE(stored.is_object());
+
+  auto load = [&](const nlohmann::json& changed) {
+    testing::WriteFile(info_path, changed.dump());
+    return LoadModelBundle(dir.string());
+  };
+  auto weights_of = [](const ModelBundle& b) {
+    std::vector<float> w;
+    for (size_t i = 0; i < b.blend()->num_sources(); ++i) w.push_back(b.blend()->weight(i));
+    return w;
+  };
+  StatusOr<std::shared_ptr<const ModelBundle>> bundle = load(info);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const Merger& merger = *(*bundle)->blend();
+  const auto carts = (*bundle)->blend_weights(EventType::kCart);
+  ASSERT_EQ(stored.size(), merger.num_sources());
+  size_t pop_all = merger.num_sources();
+  for (size_t i = 0; i < merger.num_sources(); ++i) {
+    const std::string name(merger.source(i).name());
+    EXPECT_EQ(stored[name].get<float>(), carts[i]) << name;  // trained on the carts blend
+    EXPECT_EQ(merger.weight(i), carts[i]) << name;
+    if (name == "pop_all") pop_all = i;
+  }
+  ASSERT_LT(pop_all, merger.num_sources());
+
+  nlohmann::json changed = info;
+  changed["training"]["pool_weights"]["pop_all"] = 7.5;
+  bundle = load(changed);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ((*bundle)->blend()->weight(pop_all), 7.5f);
+
+  changed = info;
+  changed["training"].erase("pool_weights");
+  bundle = load(changed);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  const auto clicks = (*bundle)->blend_weights(EventType::kClick);
+  EXPECT_EQ(weights_of(**bundle), std::vector<float>(clicks.begin(), clicks.end()));
+
+  changed = info;
+  changed["training"]["pool_weights"]["pop_all"] = -1;
+  bundle = load(changed);
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_NE(bundle.status().message().find("training.pool_weights.pop_all"), std::string::npos)
+      << bundle.status();
+  changed["training"]["pool_weights"].erase("pop_all");
+  bundle = load(changed);
+  ASSERT_FALSE(bundle.ok());
+  EXPECT_NE(bundle.status().message().find("no weight for the candidate source \"pop_all\""),
+            std::string::npos)
+      << bundle.status();
+  changed["training"]["pool_weights"] = "carts";
+  EXPECT_FALSE(load(changed).ok());
+}
+
 TEST(RankerTraining, TestPeriodNeverReachesTraining) {
   // Two logs with the same history and different test periods: the OTTO split's training
   // parts are equal, and so must be the rankers trained on them.
