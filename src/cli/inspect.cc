@@ -59,6 +59,22 @@ Status PrintRankers(std::string dir) {
   SR_ASSIGN_OR_RETURN(nlohmann::json imp, set->FeatureImportance());
   std::cout << fmt::format("rankers:   {} ({} features, {} candidates per session)\n",
                            set->objective(), set->schema().size(), set->candidates());
+  std::cout << "serves:    " << (set->preferred() ? "rankers" : "blend")
+            << " (scorer auto; training.validation)\n";
+  // The blend weights that order the served candidate pool (serve/model_bundle.cc).
+  const nlohmann::json& training = set->training();
+  std::string pool;
+  if (training.is_object() && training.contains("pool_weights") &&
+      training["pool_weights"].is_object()) {
+    for (const auto& [name, w] : training["pool_weights"].items()) {
+      pool += fmt::format("{}{} {}", pool.empty() ? "" : ", ", name,
+                          w.is_number() ? fmt::format("{}", w.get<float>()) : w.dump());
+    }
+    pool += " (training.pool_weights)";
+  } else {
+    pool = "the clicks blend (rankers trained before training.pool_weights)";
+  }
+  std::cout << "pool:      " << pool << "\n";
   for (const char* type : {"clicks", "carts", "orders"}) {
     std::cout << fmt::format("{} ranker, top features by total gain:\n", type);
     double total = 0;

@@ -3,6 +3,7 @@
 // leaves the trained rankers byte-identical).
 #include "pipeline/ranker_training.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/str_cat.h"
@@ -166,6 +167,14 @@ TEST(RankerTraining, ServedPoolKeepsTheWeightsTheRankersWereTrainedWith) {
     if (name == "pop_all") pop_all = i;
   }
   ASSERT_LT(pop_all, merger.num_sources());
+  // `inspect` shows them.
+  const testing::CliRun shown = testing::RunSessionrec("inspect " + dir.string());
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("pool:      "), std::string::npos) << shown.output;
+  EXPECT_NE(
+      shown.output.find(StrCat("pop_all ", fmt::format("{}", stored["pop_all"].get<float>()))),
+      std::string::npos)
+      << shown.output;
 
   nlohmann::json changed = info;
   changed["training"]["pool_weights"]["pop_all"] = 7.5;
