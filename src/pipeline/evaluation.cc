@@ -53,6 +53,10 @@ Mean MeanOf(const EvaluationReport& r, int protocol) {
   return m;
 }
 
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
 double MeanCount(const EvaluationReport& r, uint64_t SplitCounts::*field) {
   double sum = 0;
   for (const SeedEvaluation& run : r.runs) sum += static_cast<double>(run.counts.*field);
@@ -63,11 +67,25 @@ double MeanCount(const EvaluationReport& r, uint64_t SplitCounts::*field) {
 
 StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::string& data_name,
                                          const EvaluationParams& params) {
+  const RecommenderScorer scorers[] = {params.scorer};
+  SR_ASSIGN_OR_RETURN(std::vector<EvaluationReport> reports,
+                      RunEvaluations(data, data_name, params, scorers));
+  return std::move(reports.front());
+}
+
+StatusOr<std::vector<EvaluationReport>> RunEvaluations(const EventStore& data,
+                                                       const std::string& data_name,
+                                                       const EvaluationParams& params,
+                                                       std::span<const RecommenderScorer> scorers) {
   if (params.seeds < 1) return absl::InvalidArgumentError("--seeds must be at least 1");
   if (params.k < 1) return absl::InvalidArgumentError("--k must be at least 1");
-  EvaluationReport report;
-  report.data = data_name;
-  report.params = params;
+  if (scorers.empty()) return absl::InvalidArgumentError("no scorer to evaluate");
+  std::vector<EvaluationReport> reports(scorers.size());
+  for (size_t s = 0; s < scorers.size(); ++s) {
+    reports[s].data = data_name;
+    reports[s].params = params;
+    reports[s].params.scorer = scorers[s];
+  }
   static int counter = 0;
   const fs::path work =
       fs::temp_directory_path() / StrCat("sessionrec-evaluate-", ::getpid(), "-", counter++);
@@ -91,11 +109,11 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
   Progress progress("evaluate", static_cast<uint64_t>(params.seeds), "seeds");
   for (int i = 0; i < params.seeds; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    SeedEvaluation run;
-    run.seed = params.seed_base + i;
-    progress.SetDetail(StrCat("seed ", run.seed));
+    SeedEvaluation base;
+    base.seed = params.seed_base + i;
+    progress.SetDetail(StrCat("seed ", base.seed));
     SR_ASSIGN_OR_RETURN(SplitResult split, SplitOtto(data, {.days = params.days,
-                                                            .seed = run.seed,
+                                                            .seed = base.seed,
                                                             .all_prefixes = params.all_prefixes}));
     if (split.queries.empty()) {
       return absl::InvalidArgumentError(
@@ -103,26 +121,31 @@ StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::stri
                  split.counts.test_sessions_full, " sessions start in the test period, ",
                  split.counts.test_dropped_sessions, " dropped); choose a larger --days"));
     }
-    run.counts = split.counts;
+    base.counts = split.counts;
     SR_ASSIGN_OR_RETURN(const TrainReport trained, TrainModel(split.train, train, model_dir));
-    run.embedding_items = trained.embedding_items;
+    base.embedding_items = trained.embedding_items;
     SR_ASSIGN_OR_RETURN(std::shared_ptr<const ModelBundle> bundle, LoadModelBundle(model_dir));
-    const Recommender rec(bundle, params.scorer);
-
-    rec_params.include_seen = true;
-    PredictionMap seen = ToMap(split.queries, RecommendSessions(rec, split.queries, rec_params));
-    rec_params.include_seen = false;
-    PredictionMap fresh = ToMap(split.queries, RecommendSessions(rec, split.queries, rec_params));
     SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> new_labels,
                         RemoveSeenAids(split.labels, split.queries));
-    run.scores[kOfficial] = ScoreRecall(split.labels, seen, metric);
-    run.scores[kNewItemsAllLabels] = ScoreRecall(split.labels, fresh, metric);
-    run.scores[kNewItemsNewLabels] = ScoreRecall(new_labels, fresh, metric);
-    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    report.runs.push_back(std::move(run));
+    // Split and training once, shared by every scorer's run of this seed.
+    const double shared = Seconds(t0);
+    for (size_t s = 0; s < scorers.size(); ++s) {
+      const auto t1 = std::chrono::steady_clock::now();
+      SeedEvaluation run = base;
+      const Recommender rec(bundle, scorers[s]);
+      rec_params.include_seen = true;
+      PredictionMap seen = ToMap(split.queries, RecommendSessions(rec, split.queries, rec_params));
+      rec_params.include_seen = false;
+      PredictionMap fresh = ToMap(split.queries, RecommendSessions(rec, split.queries, rec_params));
+      run.scores[kOfficial] = ScoreRecall(split.labels, seen, metric);
+      run.scores[kNewItemsAllLabels] = ScoreRecall(split.labels, fresh, metric);
+      run.scores[kNewItemsNewLabels] = ScoreRecall(new_labels, fresh, metric);
+      run.seconds = shared + Seconds(t1);
+      reports[s].runs.push_back(std::move(run));
+    }
     progress.Add(1);
   }
-  return report;
+  return reports;
 }
 
 std::string FormatEvaluation(const EvaluationReport& r) {

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ struct EvaluationReport {
 // --days), or any stage's error.
 StatusOr<EvaluationReport> RunEvaluation(const EventStore& data, const std::string& data_name,
                                          const EvaluationParams& params);
+// The same for several scorers at once: one split and one model (params.train) per seed,
+// every scorer's Recommender over that model; reports[i] is scorers[i]'s (params.scorer
+// ignored). SeedEvaluation::seconds = the shared split and training + that scorer's part.
+StatusOr<std::vector<EvaluationReport>> RunEvaluations(const EventStore& data,
+                                                       const std::string& data_name,
+                                                       const EvaluationParams& params,
+                                                       std::span<const RecommenderScorer> scorers);
 
 // The table of means over the seeds: one row per protocol (recall per type, total) and the
 // label counts (sessions with labels, Σ min(k, |labels|)).

@@ -58,6 +58,46 @@ TEST(Evaluation, TrainsTheEmbeddingStageUnlessOnlyCovisit) {
   EXPECT_EQ(nlohmann::json::parse(EvaluationJson(*without))["embedding_items"][0], 0);
 }
 
+// Several scorers over one model per seed (the side-by-side table) give exactly what each
+// scorer's own run gives: the rules and the blend do not depend on the rankers trained
+// beside them.
+TEST(Evaluation, SharedModelScoresEqualSeparateRuns) {
+  const EventStore log = Log();
+  EvaluationParams shared = Params();
+  shared.seeds = 2;
+  shared.train.rankers.enabled = true;
+  shared.train.rankers.label_days = shared.days;
+  const RecommenderScorer scorers[] = {RecommenderScorer::kRules, RecommenderScorer::kBlend};
+  auto both = RunEvaluations(log, "log", shared, scorers);
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_EQ(both->size(), 2u);
+  for (size_t s = 0; s < 2; ++s) {
+    EvaluationParams alone = Params();
+    alone.seeds = 2;
+    alone.scorer = scorers[s];
+    auto one = RunEvaluation(log, "log", alone);
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_EQ((*both)[s].params.scorer, scorers[s]);
+    ASSERT_EQ((*both)[s].runs.size(), one->runs.size());
+    for (size_t i = 0; i < one->runs.size(); ++i) {
+      for (int pr = 0; pr < kNumProtocols; ++pr) {
+        const RecallScores& a = (*both)[s].runs[i].scores[pr];
+        const RecallScores& b = one->runs[i].scores[pr];
+        EXPECT_EQ(a.total, b.total) << s << " " << i << " " << pr;
+        for (int t = 0; t < kNumEventTypes; ++t) {
+          EXPECT_EQ(a.by_type[t].recall, b.by_type[t].recall);
+          EXPECT_EQ(a.by_type[t].labels, b.by_type[t].labels);
+        }
+      }
+    }
+  }
+  // Not vacuous: the new-items protocol is neither empty nor perfect here.
+  const double fresh = (*both)[1].runs[0].scores[kNewItemsNewLabels].total;
+  EXPECT_GT(fresh, 0.0);
+  EXPECT_LT(fresh, 1.0);
+  EXPECT_FALSE(RunEvaluations(log, "log", shared, {}).ok());
+}
+
 TEST(Evaluation, ServedPoolFollowsTheCartsBlend) {
   const auto dir = testing::TempDir("evaluation_pool") / "model";
   TrainParams p;
