@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/clock.h"
 #include "core/str_cat.h"
 #include "embed/category_vectors.h"
 #include "embed/fasttext_trainer.h"
@@ -10,10 +11,6 @@
 
 namespace sessionrec {
 namespace {
-
-double SecondsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 std::string InDir(const std::string& dir, const char* file) {
   return (std::filesystem::path(dir) / file).string();

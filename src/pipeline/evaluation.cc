@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "core/progress.h"
 #include "core/str_cat.h"
 #include "pipeline/batch_recommend.h"
@@ -51,10 +52,6 @@ Mean MeanOf(const EvaluationReport& r, int protocol) {
     m.total += s.total / n;
   }
   return m;
-}
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
 double MeanCount(const EvaluationReport& r, uint64_t SplitCounts::*field) {
@@ -128,7 +125,7 @@ StatusOr<std::vector<EvaluationReport>> RunEvaluations(const EventStore& data,
     SR_ASSIGN_OR_RETURN(std::vector<SessionLabels> new_labels,
                         RemoveSeenAids(split.labels, split.queries));
     // Split and training once, shared by every scorer's run of this seed.
-    const double shared = Seconds(t0);
+    const double shared = SecondsSince(t0);
     for (size_t s = 0; s < scorers.size(); ++s) {
       const auto t1 = std::chrono::steady_clock::now();
       SeedEvaluation run = base;
@@ -140,7 +137,7 @@ StatusOr<std::vector<EvaluationReport>> RunEvaluations(const EventStore& data,
       run.scores[kOfficial] = ScoreRecall(split.labels, seen, metric);
       run.scores[kNewItemsAllLabels] = ScoreRecall(split.labels, fresh, metric);
       run.scores[kNewItemsNewLabels] = ScoreRecall(new_labels, fresh, metric);
-      run.seconds = shared + Seconds(t1);
+      run.seconds = shared + SecondsSince(t1);
       reports[s].runs.push_back(std::move(run));
     }
     progress.Add(1);

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "core/clock.h"
+
 namespace sessionrec {
 namespace {
 
@@ -39,10 +41,10 @@ StatusOr<ScorerComparison> RunScorerComparison(const EventStore& data, const std
   SR_ASSIGN_OR_RETURN(std::vector<EvaluationReport> reports,
                       RunEvaluations(data, name, p, scorers));
   ScorerComparison out;
-  const char* labels[] = {"rules", "blend", "rankers"};
-  for (size_t i = 0; i < reports.size(); ++i)
-    out.runs.emplace_back(labels[i], std::move(reports[i]));
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (size_t i = 0; i < reports.size(); ++i) {
+    out.runs.emplace_back(RecommenderScorerName(scorers[i]), std::move(reports[i]));
+  }
+  out.seconds = SecondsSince(t0);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "candidates/merger.h"
+#include "core/clock.h"
 #include "core/str_cat.h"
 #include "data/split.h"
 #include "embed/train_embeddings.h"
@@ -22,10 +23,6 @@ namespace sessionrec {
 namespace {
 
 namespace fs = std::filesystem;
-
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // One label query's rows under one protocol (include_seen, new items), built in parallel
 // and appended in query order: each protocol's candidate list is its own group.
@@ -300,7 +297,7 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   report.features = data.num_features;
   report.rows = data.num_rows();
   report.label_recall = total > 0 ? double(found) / double(total) : 0.0;
-  report.seconds_candidates = Seconds(t_cand);
+  report.seconds_candidates = SecondsSince(t_cand);
 
   // 4. Train, calibrate, write.
   const auto t_train = std::chrono::steady_clock::now();
@@ -333,7 +330,7 @@ StatusOr<RankerStageReport> TrainRankerStage(const EventStore& train,
   report.validation_blend = r->validation_baseline;
   report.preferred = r->preferred;
   SR_RETURN_IF_ERROR(r->rankers->Save(model_dir));
-  report.seconds_train = Seconds(t_train);
+  report.seconds_train = SecondsSince(t_train);
   report.trained = true;
   return report;
 }

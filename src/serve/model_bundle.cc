@@ -271,8 +271,8 @@ Status LoadBlend(ModelBundle::Impl& impl) {
   return absl::OkStatus();
 }
 
-// Loads the rankers when the model has them (and a blend), and checks that their schema and
-// sources are the columns this build computes for this model.
+// Checks the rankers LoadBlend loaded (a model with rankers and a blend): their schema and
+// sources must be the columns this build computes for this model.
 Status LoadRankers(ModelBundle::Impl& impl) {
   if (impl.rankers == nullptr) return absl::OkStatus();  // LoadBlend loads them
   const std::string features_path = impl.dir + "/" + kItemFeaturesFile;
